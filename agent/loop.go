@@ -1,0 +1,286 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/tiny-agents/tiny-agents/inference"
+	"github.com/tiny-agents/tiny-agents/mcp"
+)
+
+// Model streams chat completions; *inference.Client is one.
+type Model interface {
+	ChatCompletionStream(ctx context.Context, req inference.ChatRequest) (*inference.Stream, error)
+}
+
+// Toolbox lists and calls tools; *mcp.Manager is one.
+type Toolbox interface {
+	Tools() []mcp.Tool
+	Call(ctx context.Context, name string, args map[string]any) (mcp.Result, error)
+}
+
+// DefaultMaxTurns is the default cap on model requests in one user turn.
+const DefaultMaxTurns = 10
+
+// Agent is a model, a toolbox and a system prompt. One Agent may run many conversations,
+// one turn at a time each; it is safe for concurrent use by different conversations.
+type Agent struct {
+	Model        Model
+	Tools        Toolbox // may be nil: no MCP tools
+	SystemPrompt string
+	// MaxTurns caps the model requests of one user turn, tool rounds included.
+	MaxTurns int
+	// Ask makes every tool call wait for an ApprovalRequest's decision. When false, tools run
+	// without asking (headless mode, --yolo).
+	Ask bool
+	// Deny refuses every tool call without asking (headless `--approve never`).
+	Deny bool
+	// Request is a template for every model request (temperature, max_tokens...).
+	Request inference.ChatRequest
+
+	mu      sync.Mutex
+	allowed map[string]bool
+}
+
+// Conversation is the history of one chat, without the system prompt.
+type Conversation struct {
+	Messages []inference.Message
+}
+
+// AddUser appends a user message.
+func (c *Conversation) AddUser(text string) {
+	c.Messages = append(c.Messages, inference.Message{Role: "user", Content: text})
+}
+
+// Run runs one user turn: the conversation must end with the user's message. It emits
+// events as they happen and returns the Done event it emitted last.
+func (a *Agent) Run(ctx context.Context, conv *Conversation, emit func(Event)) Done {
+	maxTurns := a.MaxTurns
+	if maxTurns <= 0 {
+		maxTurns = DefaultMaxTurns
+	}
+	var total *Usage
+	done := func(d Done) Done {
+		d.Usage = total
+		emit(d)
+		return d
+	}
+	tools := a.toolList()
+	for turn := 1; ; turn++ {
+		if turn > maxTurns {
+			return done(Done{Turns: turn - 1, Stop: StopMaxTurns, Content: lastAssistantText(conv)})
+		}
+		msg, usage, err := a.complete(ctx, conv, tools, emit)
+		if usage != nil {
+			if total == nil {
+				total = &Usage{}
+			}
+			total.PromptTokens += usage.PromptTokens
+			total.CompletionTokens += usage.CompletionTokens
+			emit(*usage)
+		}
+		if err != nil {
+			// Keep what was streamed; drop half-streamed tool calls, which cannot be answered.
+			if msg.Content != "" {
+				msg.ToolCalls = nil
+				conv.Messages = append(conv.Messages, msg)
+			}
+			if ctx.Err() != nil {
+				return done(Done{Turns: turn, Stop: StopInterrupted, Content: msg.Content})
+			}
+			emit(Error{Kind: ErrorKind(inference.KindOf(err)), Err: err})
+			return done(Done{Turns: turn, Stop: StopError, Content: msg.Content})
+		}
+		if msg.Content != "" || len(msg.ToolCalls) > 0 {
+			conv.Messages = append(conv.Messages, msg)
+		}
+		if len(msg.ToolCalls) == 0 {
+			return done(Done{Turns: turn, Stop: StopAnswer, Content: msg.Content})
+		}
+		stop := a.runTools(ctx, conv, msg.ToolCalls, emit)
+		switch {
+		case stop == StopExitTool:
+			return done(Done{Turns: turn, Stop: StopExitTool, Content: msg.Content})
+		case ctx.Err() != nil:
+			return done(Done{Turns: turn, Stop: StopInterrupted, Content: msg.Content})
+		}
+	}
+}
+
+func (a *Agent) toolList() []inference.Tool {
+	tools := exitTools()
+	if a.Tools == nil {
+		return tools
+	}
+	for _, t := range a.Tools.Tools() {
+		schema := t.InputSchema
+		if len(schema) == 0 {
+			schema = json.RawMessage(`{"type":"object","properties":{}}`)
+		}
+		tools = append(tools, inference.Tool{Type: "function", Function: inference.FunctionDef{
+			Name: t.Name, Description: t.Description, Parameters: schema}})
+	}
+	return tools
+}
+
+// complete makes one model request and streams its events. It returns the assembled
+// message even on error, so that what was streamed is kept.
+func (a *Agent) complete(ctx context.Context, conv *Conversation, tools []inference.Tool, emit func(Event)) (inference.Message, *Usage, error) {
+	req := a.Request
+	req.Messages = make([]inference.Message, 0, len(conv.Messages)+1)
+	if a.SystemPrompt != "" {
+		req.Messages = append(req.Messages, inference.Message{Role: "system", Content: a.SystemPrompt})
+	}
+	req.Messages = append(req.Messages, conv.Messages...)
+	req.Tools = tools
+	req.ToolChoice = "auto"
+	req.StreamOptions = &inference.StreamOptions{IncludeUsage: true}
+	stream, err := a.Model.ChatCompletionStream(ctx, req)
+	if err != nil {
+		return inference.Message{Role: "assistant"}, nil, err
+	}
+	defer stream.Close()
+	var acc inference.Accumulator
+	for stream.Next() {
+		d := acc.Add(stream.Chunk())
+		if d.Reasoning != "" {
+			emit(ReasoningDelta{Text: d.Reasoning})
+		}
+		if d.Content != "" {
+			emit(TextDelta{Text: d.Content})
+		}
+		for _, tc := range d.ToolCalls {
+			if tc.New {
+				emit(ToolCallStarted{ID: tc.ID, Name: tc.Name})
+			}
+			if tc.Arguments != "" {
+				emit(ToolCallArgsDelta{ID: tc.ID, Delta: tc.Arguments})
+			}
+		}
+	}
+	var usage *Usage
+	if u := acc.Usage(); u != nil {
+		usage = &Usage{PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens}
+	}
+	return acc.Message(), usage, stream.Err()
+}
+
+// runTools runs the calls of one assistant message in order. Every call gets exactly one tool
+// message, so the history stays valid for the next request whatever happens.
+func (a *Agent) runTools(ctx context.Context, conv *Conversation, calls []inference.ToolCall, emit func(Event)) StopReason {
+	var stop StopReason
+	servers := map[string]string{}
+	if a.Tools != nil {
+		for _, t := range a.Tools.Tools() {
+			servers[t.Name] = t.Server
+		}
+	}
+	for _, call := range calls {
+		name := call.Function.Name
+		emit(ToolCallDone{ID: call.ID, Name: name, Server: servers[name], Arguments: call.Function.Arguments})
+		var res ToolResult
+		switch {
+		case stop == StopExitTool:
+			res = errorResult(call, "Skipped: the task was ended by an earlier call.")
+		case ctx.Err() != nil:
+			res = errorResult(call, "Cancelled by the user.")
+		case isExitTool(name):
+			stop = StopExitTool
+			res = ToolResult{ID: call.ID, Name: name}
+		default:
+			res = a.callTool(ctx, call, servers[name], emit)
+		}
+		conv.Messages = append(conv.Messages, inference.Message{Role: "tool", ToolCallID: call.ID, Name: name, Content: res.Content})
+		emit(res)
+	}
+	return stop
+}
+
+func errorResult(call inference.ToolCall, text string) ToolResult {
+	return ToolResult{ID: call.ID, Name: call.Function.Name, Content: text, IsError: true}
+}
+
+func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server string, emit func(Event)) ToolResult {
+	name := call.Function.Name
+	if name == "" {
+		return errorResult(call, "Invalid tool call with no function name.")
+	}
+	var args map[string]any
+	raw := strings.TrimSpace(call.Function.Arguments)
+	if raw == "" {
+		raw = "{}"
+	}
+	if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		return errorResult(call, "Invalid JSON generated by the model: "+err.Error())
+	}
+	if args == nil {
+		args = map[string]any{}
+	}
+	if a.Tools == nil {
+		return errorResult(call, fmt.Sprintf("Error: no tool named %q.", name))
+	}
+	if !a.approved(ctx, call, server, emit) {
+		if ctx.Err() != nil {
+			return errorResult(call, "Cancelled by the user.")
+		}
+		return errorResult(call, "The user denied this tool call.")
+	}
+	r, err := a.Tools.Call(ctx, name, args)
+	if err != nil {
+		if errors.Is(err, mcp.ErrUnknownTool) {
+			return errorResult(call, fmt.Sprintf("Error: no tool named %q. Use one of the tools you were given.", name))
+		}
+		if ctx.Err() != nil {
+			return errorResult(call, "Cancelled by the user.")
+		}
+		emit(Error{Kind: ErrTool, Err: err})
+		return errorResult(call, "Error: the tool call failed: "+err.Error())
+	}
+	return ToolResult{ID: call.ID, Name: name, Content: r.Text, IsError: r.IsError, Parts: r.Parts, Structured: r.Structured}
+}
+
+// approved asks the front end, unless the tool was allowed for the session.
+func (a *Agent) approved(ctx context.Context, call inference.ToolCall, server string, emit func(Event)) bool {
+	if a.Deny {
+		return false
+	}
+	if !a.Ask {
+		return true
+	}
+	name := call.Function.Name
+	a.mu.Lock()
+	ok := a.allowed[name]
+	a.mu.Unlock()
+	if ok {
+		return true
+	}
+	reply := make(chan Decision, 1)
+	emit(ApprovalRequest{ID: call.ID, Name: name, Server: server, Arguments: call.Function.Arguments, Reply: reply})
+	select {
+	case d := <-reply:
+		if d == AllowSession {
+			a.mu.Lock()
+			if a.allowed == nil {
+				a.allowed = map[string]bool{}
+			}
+			a.allowed[name] = true
+			a.mu.Unlock()
+		}
+		return d != Deny
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func lastAssistantText(conv *Conversation) string {
+	for i := len(conv.Messages) - 1; i >= 0; i-- {
+		if m := conv.Messages[i]; m.Role == "assistant" {
+			return m.Content
+		}
+	}
+	return ""
+}

@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tiny-agents/tiny-agents/internal/fakemodel"
+	"github.com/tiny-agents/tiny-agents/internal/testservers"
+)
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tiny-agents-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binPath = filepath.Join(dir, "tiny-agents")
+	build := exec.Command("go", "build", "-o", binPath, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build tiny-agents: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// writeAgent writes an agent folder whose model is the fake model and whose server is
+// server-everything over stdio.
+func writeAgent(t *testing.T, modelURL string, extra map[string]any) string {
+	t.Helper()
+	node, args := testservers.Everything(t)
+	cfg := map[string]any{
+		"model":       "fake-model",
+		"endpointUrl": modelURL,
+		"servers":     []any{map[string]any{"type": "stdio", "command": node, "args": args}},
+	}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	dir := t.TempDir()
+	b, _ := json.MarshalIndent(cfg, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "agent.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func runBin(t *testing.T, env []string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func jsonEvents(t *testing.T, stdout string) []map[string]any {
+	t.Helper()
+	var evs []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("stdout line is not JSON: %q (%v)", line, err)
+		}
+		evs = append(evs, ev)
+	}
+	return evs
+}
+
+func TestHeadlessEchoThroughServerEverything(t *testing.T) {
+	model := fakemodel.New(
+		fakemodel.Reply{ToolCalls: []fakemodel.Call{{ID: "call_1", Name: "echo", Arguments: `{"message":"hello from the test"}`}}},
+		fakemodel.Reply{Text: "The server said: hello from the test.", Usage: &fakemodel.Usage{PromptTokens: 10, CompletionTokens: 5}},
+	)
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+
+	r := runBin(t, nil, "run", dir, "-p", "Please echo hello", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	evs := jsonEvents(t, r.stdout)
+	var types []string
+	for _, ev := range evs {
+		if typ := ev["type"].(string); len(types) == 0 || types[len(types)-1] != typ {
+			types = append(types, typ)
+		}
+	}
+	if got, want := strings.Join(types, ","), "ready,tool_call,tool_result,text,done"; got != want {
+		t.Fatalf("event order %s, want %s\n%s", got, want, r.stdout)
+	}
+	ready := evs[0]
+	if !strings.Contains(strings.Join(toStrings(ready["tools"]), ","), "echo") {
+		t.Errorf("ready lists no echo tool: %v", ready["tools"])
+	}
+	servers := ready["servers"].([]any)
+	if len(servers) != 1 || servers[0].(map[string]any)["transport"] != "stdio" {
+		t.Errorf("ready servers = %v", servers)
+	}
+	var result, done map[string]any
+	for _, ev := range evs {
+		switch ev["type"] {
+		case "tool_result":
+			result = ev
+		case "done":
+			done = ev
+		}
+	}
+	if result["content"] != "Echo: hello from the test" || result["is_error"] != false {
+		t.Errorf("tool_result = %v", result)
+	}
+	if done["content"] != "The server said: hello from the test." || done["stop"] != "answer" || done["turns"] != float64(2) {
+		t.Errorf("done = %v", done)
+	}
+
+	reqs := model.Requests()
+	if len(reqs) != 2 {
+		t.Fatalf("model got %d requests, want 2 (no probe request after the answer)", len(reqs))
+	}
+	last := reqs[1].LastMessage()
+	if last["role"] != "tool" || last["tool_call_id"] != "call_1" || last["content"] != "Echo: hello from the test" {
+		t.Errorf("second request's last message = %v, want the echo tool result", last)
+	}
+	if reqs[0].Path != "/v1/chat/completions" {
+		t.Errorf("request path %s", reqs[0].Path)
+	}
+	if sys := reqs[0].Messages[0]; sys["role"] != "system" || !strings.Contains(sys["content"].(string), "Keep going") {
+		t.Errorf("first message is not the built-in system prompt: %v", sys)
+	}
+}
+
+func TestHeadlessTextOutput(t *testing.T) {
+	model := fakemodel.New(
+		fakemodel.Reply{ToolCalls: []fakemodel.Call{{ID: "c1", Name: "echo", Arguments: `{"message":"hi"}`}}},
+		fakemodel.Reply{Text: "Done: \x1b[2Jhi"},
+	)
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+	r := runBin(t, nil, "run", dir, "-p", "echo hi")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if r.stdout != "Done: hi\n" {
+		t.Errorf("stdout = %q, want the answer with escapes stripped", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "→ echo") || !strings.Contains(r.stderr, "Echo: hi") {
+		t.Errorf("stderr has no tool trace: %q", r.stderr)
+	}
+}
+
+func TestHeadlessModelErrorExitsOne(t *testing.T) {
+	model := fakemodel.New(fakemodel.Reply{Status: 401, Body: `{"error":"Invalid username or password."}`})
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+	r := runBin(t, nil, "run", dir, "-p", "hi", "--output", "json")
+	if r.code != 1 {
+		t.Fatalf("exit %d, want 1", r.code)
+	}
+	evs := jsonEvents(t, r.stdout)
+	if evs[len(evs)-2]["type"] != "error" || evs[len(evs)-2]["kind"] != "auth" {
+		t.Errorf("want an auth error before done, got %v", evs)
+	}
+	if evs[len(evs)-1]["type"] != "done" || evs[len(evs)-1]["stop"] != "error" {
+		t.Errorf("last event %v", evs[len(evs)-1])
+	}
+}
+
+func TestBadConfigExitsTwoAndNamesLine(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "agent.json"), []byte("{\n  \"model\": \"x\",\n  \"servers\": [,]\n}\n"), 0o644)
+	r := runBin(t, nil, "run", dir, "-p", "hi")
+	if r.code != 2 {
+		t.Fatalf("exit %d, want 2; stderr %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "agent.json:3:") {
+		t.Errorf("error does not name the file and line: %s", r.stderr)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}

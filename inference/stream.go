@@ -1,0 +1,167 @@
+package inference
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"sync"
+	"time"
+)
+
+// Stream reads the chunks of a streamed chat completion:
+//
+//	for s.Next() { use(s.Chunk()) }
+//	if err := s.Err(); err != nil { ... }
+//
+// It ends at `data: [DONE]` (with or without the space) or when the body ends.
+type Stream struct {
+	body   io.ReadCloser
+	sse    *sseReader
+	cur    ChatCompletionChunk
+	err    error
+	done   bool
+	ctx    context.Context
+	cancel context.CancelFunc
+	idle   *idleWatch
+	url    string
+}
+
+func newStream(ctx context.Context, cancel context.CancelFunc, body io.ReadCloser, idle *idleWatch, url string) *Stream {
+	s := &Stream{body: body, ctx: ctx, cancel: cancel, idle: idle, url: url}
+	var r io.Reader = body
+	if idle != nil {
+		r = idle.reader(body)
+	}
+	s.sse = newSSEReader(r)
+	return s
+}
+
+// Next advances to the next chunk. It returns false at the end of the stream or on error.
+func (s *Stream) Next() bool {
+	if s.done || s.err != nil {
+		return false
+	}
+	for {
+		ev, err := s.sse.Next()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				s.done = true
+			} else {
+				s.err = s.classify(err)
+			}
+			return false
+		}
+		data := bytes.TrimSpace(ev.Data)
+		if len(data) == 0 {
+			continue
+		}
+		if bytes.Equal(data, []byte("[DONE]")) {
+			s.done = true
+			return false
+		}
+		var c ChatCompletionChunk
+		if err := json.Unmarshal(data, &c); err != nil {
+			s.err = &StreamError{Message: "invalid chunk from the server", Err: err}
+			return false
+		}
+		if msg := streamErrorMessage(c.Error); msg != "" {
+			s.err = &StreamError{Message: msg}
+			return false
+		}
+		s.cur = c
+		return true
+	}
+}
+
+// Chunk is the chunk Next just read. It is valid until the next call to Next.
+func (s *Stream) Chunk() *ChatCompletionChunk { return &s.cur }
+
+// Err is the error that ended the stream, nil if it ended normally.
+func (s *Stream) Err() error { return s.err }
+
+// Close releases the connection. It is safe to call more than once.
+func (s *Stream) Close() error {
+	if s.idle != nil {
+		s.idle.stop()
+	}
+	err := s.body.Close()
+	if s.cancel != nil {
+		s.cancel()
+	}
+	return err
+}
+
+func (s *Stream) classify(err error) error {
+	if s.idle != nil && s.idle.fired() {
+		return &TimeoutError{URL: s.url, Idle: s.idle.d}
+	}
+	if ctxErr := s.ctx.Err(); ctxErr != nil {
+		return ctxErr
+	}
+	return &StreamError{Err: err}
+}
+
+// streamErrorMessage reads an `error` field sent inside a stream: a string, an OpenAI-style
+// object with `message`, or anything else (shown as JSON).
+func streamErrorMessage(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var obj struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(raw, &obj) == nil && obj.Message != "" {
+		return obj.Message
+	}
+	return string(raw)
+}
+
+// idleWatch cancels a request when no byte has arrived for d.
+type idleWatch struct {
+	d      time.Duration
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	timer  *time.Timer
+	hit    bool
+}
+
+func newIdleWatch(d time.Duration, cancel context.CancelFunc) *idleWatch {
+	w := &idleWatch{d: d, cancel: cancel}
+	w.timer = time.AfterFunc(d, func() {
+		w.mu.Lock()
+		w.hit = true
+		w.mu.Unlock()
+		cancel()
+	})
+	return w
+}
+
+func (w *idleWatch) touch() { w.timer.Reset(w.d) }
+func (w *idleWatch) stop()  { w.timer.Stop() }
+func (w *idleWatch) fired() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.hit
+}
+
+func (w *idleWatch) reader(r io.Reader) io.Reader { return idleReader{r: r, w: w} }
+
+type idleReader struct {
+	r io.Reader
+	w *idleWatch
+}
+
+func (ir idleReader) Read(p []byte) (int, error) {
+	n, err := ir.r.Read(p)
+	if n > 0 {
+		ir.w.touch()
+	}
+	return n, err
+}

@@ -1,0 +1,17 @@
+//go:build !windows
+
+package mcp
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// inheritedEnv is what a stdio server inherits from our environment on Unix.
+var inheritedEnv = []string{"HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", "LANG", "LC_ALL", "TMPDIR"}
+
+// detach puts the server in its own process group, so a Ctrl+C in the terminal reaches us
+// (we cancel the call cleanly) and not the server.
+func detach(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+}

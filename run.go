@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tiny-agents/tiny-agents/agent"
+	"github.com/tiny-agents/tiny-agents/internal/app"
+	"github.com/tiny-agents/tiny-agents/internal/headless"
+)
+
+type runFlags struct {
+	app.Options
+	prompt  string
+	output  string
+	yolo    bool
+	approve string
+}
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [AGENT]",
+		Short: "Chat with an agent, or run one headless turn with -p",
+		Long: `Run an agent. AGENT is an agent.json (or a folder holding one, with AGENTS.md or PROMPT.md).
+
+With -p PROMPT, one headless turn runs to the end and the answer is printed
+(--output text) or every event is printed as JSON Lines (--output json).`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				f.Agent = args[0]
+			}
+			f.Version = version()
+			return runAgent(cmd, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.prompt, "prompt", "p", "", "run one headless turn with this user message (- reads it from stdin)")
+	fl.StringVar(&f.output, "output", "text", "headless output: text or json")
+	fl.StringVar(&f.Model, "model", "", "model id (overrides the agent's)")
+	fl.StringVar(&f.Provider, "provider", "", "inference provider, or auto (overrides the agent's)")
+	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "OpenAI-compatible base URL (overrides the agent's)")
+	fl.StringVar(&f.APIKey, "api-key", "", "API key for the provider or endpoint")
+	fl.StringVar(&f.BillTo, "bill-to", "", "organization billed for Hugging Face routed calls (X-HF-Bill-To)")
+	fl.IntVar(&f.MaxTurns, "max-turns", agent.DefaultMaxTurns, "cap on model requests in one user turn")
+	fl.DurationVar(&f.Timeout, "timeout", 5*time.Minute, "idle timeout of a model request")
+	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
+	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
+	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
+	return cmd
+}
+
+func runAgent(cmd *cobra.Command, f *runFlags) error {
+	if f.output != "text" && f.output != "json" {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--output must be text or json, not %q", f.output)}
+	}
+	if f.approve != "" && f.approve != "always" && f.approve != "never" {
+		return &exitError{code: exitUsage, err: fmt.Errorf("--approve must be always or never, not %q", f.approve)}
+	}
+	if f.Agent == "" {
+		return &exitError{code: exitUsage, err: errors.New("name an agent: tiny-agents run ./my-agent (a folder with agent.json, or an agent.json file)")}
+	}
+	headlessRun := cmd.Flags().Changed("prompt")
+	if headlessRun && f.prompt == "-" {
+		b, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return &exitError{code: exitUsage, err: fmt.Errorf("read the prompt from stdin: %w", err)}
+		}
+		f.prompt = strings.TrimRight(string(b), "\n")
+	}
+	cfg, err := app.Load(f.Options)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := app.Start(ctx, cfg, f.Options)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	a.Agent.Deny = f.approve == "never"
+	if headlessRun {
+		return runHeadless(ctx, a, f)
+	}
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr)
+}
+
+func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
+	var p headless.Printer
+	if f.output == "json" {
+		p = headless.NewJSON(os.Stdout)
+	} else {
+		p = headless.NewText(os.Stdout, os.Stderr)
+		printServerErrors(a.Ready, os.Stderr)
+	}
+	p.Print(a.Ready)
+	var conv agent.Conversation
+	conv.AddUser(f.prompt)
+	done := a.Agent.Run(ctx, &conv, p.Print)
+	switch done.Stop {
+	case agent.StopError:
+		return &exitError{code: exitFailed}
+	case agent.StopInterrupted:
+		return &exitError{code: exitInterrupted}
+	}
+	return nil
+}
+
+func printServerErrors(r agent.Ready, w io.Writer) {
+	for _, s := range r.Servers {
+		if s.Error != "" {
+			fmt.Fprintf(w, "server %s failed: %s\n", s.Name, s.Error)
+		}
+	}
+}
+
+// runLineChat is the plain chat used when stdin or stdout is not a terminal: a prompt, the
+// streamed answer, and a line per tool call. Ctrl+C stops the running turn; EOF quits.
+func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer) error {
+	fmt.Fprintf(out, "Agent %s ready: model %s, %d tools.\n", a.Config.Name, a.Ready.Model, len(a.Ready.Tools))
+	printServerErrors(a.Ready, errw)
+	p := headless.NewText(out, out)
+	var conv agent.Conversation
+	lines := bufio.NewScanner(in)
+	lines.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	for {
+		fmt.Fprint(out, "> ")
+		if !lines.Scan() {
+			fmt.Fprintln(out)
+			return nil
+		}
+		text := strings.TrimSpace(lines.Text())
+		if text == "" {
+			continue
+		}
+		if text == "/quit" || text == "/exit" {
+			return nil
+		}
+		conv.AddUser(text)
+		a.Agent.Run(ctx, &conv, p.Print)
+		if ctx.Err() != nil {
+			return &exitError{code: exitInterrupted}
+		}
+	}
+}
