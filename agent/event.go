@@ -144,3 +144,41 @@ func (ApprovalRequest) event()   {}
 func (Usage) event()             {}
 func (Error) event()             {}
 func (Done) event()              {}
+
+// ToolProgress is a progress notification from a running tool.
+type ToolProgress struct {
+	ID       string
+	Progress float64
+	// Total is zero when the server does not know it.
+	Total   float64
+	Message string
+}
+
+// ElicitationReply is the user's answer to an ElicitationRequest.
+type ElicitationReply struct {
+	// Action is "accept", "decline" or "cancel".
+	Action string
+	// Content holds the form's values when Action is "accept".
+	Content map[string]any
+}
+
+// ElicitationRequest is an MCP server asking the user for input (a form) during a tool call.
+// The front end must send exactly one reply on Reply (buffered).
+type ElicitationRequest struct {
+	Server  string
+	Message string
+	// Schema is the requested JSON Schema (a flat object of primitive properties).
+	Schema json.RawMessage
+	Reply  chan<- ElicitationReply
+}
+
+// Notice is something the user should know that is not an error of the turn: a slow server
+// that joined late, a server's tools that changed, a server that was restarted.
+type Notice struct {
+	Server string
+	Text   string
+}
+
+func (ToolProgress) event()       {}
+func (ElicitationRequest) event() {}
+func (Notice) event()             {}

@@ -20,7 +20,7 @@ type Model interface {
 // Toolbox lists and calls tools; *mcp.Manager is one.
 type Toolbox interface {
 	Tools() []mcp.Tool
-	Call(ctx context.Context, name string, args map[string]any) (mcp.Result, error)
+	Call(ctx context.Context, name string, args map[string]any, progress func(mcp.Progress)) (mcp.Result, error)
 }
 
 // DefaultMaxTurns is the default cap on model requests in one user turn.
@@ -229,7 +229,10 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 		}
 		return errorResult(call, "The user denied this tool call.")
 	}
-	r, err := a.Tools.Call(ctx, name, args)
+	progress := func(p mcp.Progress) {
+		emit(ToolProgress{ID: call.ID, Progress: p.Progress, Total: p.Total, Message: p.Message})
+	}
+	r, err := a.Tools.Call(ctx, name, args, progress)
 	if err != nil {
 		if errors.Is(err, mcp.ErrUnknownTool) {
 			return errorResult(call, fmt.Sprintf("Error: no tool named %q. Use one of the tools you were given.", name))

@@ -2,6 +2,8 @@ package mcp
 
 import (
 	"net/url"
+
+	mcpserver "github.com/mark3labs/mcp-go/server"
 	"path/filepath"
 	"strings"
 )
@@ -21,6 +23,8 @@ type ServerConfig struct {
 	Headers map[string]string `json:"headers,omitempty"`
 	// AllowedTools, when set, limits the server's tools to these names.
 	AllowedTools []string `json:"allowed_tools,omitempty"`
+	// InProcess is a server running inside this program (transport "inprocess").
+	InProcess *mcpserver.MCPServer `json:"-"`
 }
 
 // Transport is the transport the server is reached by: stdio, sse, http or inprocess.
@@ -33,6 +37,9 @@ func (c ServerConfig) Transport() string {
 	case "stdio":
 		return "stdio"
 	case "inprocess":
+		return "inprocess"
+	}
+	if c.InProcess != nil {
 		return "inprocess"
 	}
 	if c.Command != "" {

@@ -151,6 +151,11 @@ func (m *Manager) newClient(s *server) (*mcpclient.Client, error) {
 		return mcpclient.NewSSEMCPClient(s.cfg.URL, transport.WithHeaders(s.cfg.Headers))
 	case "http":
 		return mcpclient.NewStreamableHttpClient(s.cfg.URL, transport.WithHTTPHeaders(s.cfg.Headers))
+	case "inprocess":
+		if s.cfg.InProcess == nil {
+			return nil, errors.New("in-process server has no implementation")
+		}
+		return mcpclient.NewInProcessClient(s.cfg.InProcess)
 	}
 	return nil, fmt.Errorf("unknown transport %q", s.cfg.Type)
 }
@@ -244,9 +249,17 @@ func (m *Manager) Servers() []ServerStatus {
 // ErrUnknownTool is returned by Call for a name no server has.
 var ErrUnknownTool = errors.New("unknown tool")
 
+// Progress is a progress notification of a running tool call.
+type Progress struct {
+	Progress float64
+	Total    float64
+	Message  string
+}
+
 // Call runs a tool. A tool that reports an error gives a Result with IsError set; the error
 // return is for calls that could not be made (unknown tool, transport failure, timeout).
-func (m *Manager) Call(ctx context.Context, name string, args map[string]any) (Result, error) {
+// progress, when not nil, receives the call's progress notifications.
+func (m *Manager) Call(ctx context.Context, name string, args map[string]any, progress func(Progress)) (Result, error) {
 	m.mu.RLock()
 	ref, ok := m.byName[name]
 	m.mu.RUnlock()
@@ -308,4 +321,3 @@ func ToolNames(tools []Tool) []string {
 	}
 	return out
 }
-

@@ -71,7 +71,7 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 		Config:  cfg,
 		Client:  client,
 		Servers: servers,
-		Agent: &agent.Agent{Model: client, Tools: servers, SystemPrompt: cfg.Prompt, MaxTurns: opts.MaxTurns},
+		Agent:   &agent.Agent{Model: client, Tools: servers, SystemPrompt: cfg.Prompt, MaxTurns: opts.MaxTurns},
 	}
 	provider, endpoint := client.Describe()
 	a.Ready = agent.Ready{Model: cfg.Model, Provider: provider, Endpoint: endpoint,
