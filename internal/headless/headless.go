@@ -42,43 +42,93 @@ func (p *JSON) Print(ev agent.Event) {
 	_ = p.enc.Encode(obj)
 }
 
-// JSONEvent is the JSON object of an event, or nil for events that have none.
-func JSONEvent(ev agent.Event) map[string]any {
+// JSONEvent is the JSON object of an event, or nil for events that have none. Fields come
+// in a fixed order, `type` first, so that the lines read well.
+func JSONEvent(ev agent.Event) Object {
 	switch e := ev.(type) {
 	case agent.Ready:
-		m := map[string]any{"type": "ready", "model": e.Model, "tools": nonNil(e.Tools), "servers": e.Servers}
+		o := Object{{"type", "ready"}, {"model", e.Model}}
 		if e.Endpoint != "" {
-			m["endpoint"] = e.Endpoint
+			o = append(o, Field{"endpoint", e.Endpoint})
 		} else {
-			m["provider"] = e.Provider
+			o = append(o, Field{"provider", e.Provider})
 		}
+		o = append(o, Field{"tools", nonNil(e.Tools)}, Field{"servers", e.Servers})
 		if e.PromptSource != "" {
-			m["prompt"] = e.PromptSource
+			o = append(o, Field{"prompt", e.PromptSource})
 		}
-		return m
+		return o
 	case agent.TextDelta:
-		return map[string]any{"type": "text", "text": e.Text}
+		return Object{{"type", "text"}, {"text", e.Text}}
 	case agent.ReasoningDelta:
-		return map[string]any{"type": "reasoning", "text": e.Text}
+		return Object{{"type", "reasoning"}, {"text", e.Text}}
 	case agent.ToolCallDone:
 		var args any = e.Arguments
 		var obj any
 		if json.Unmarshal([]byte(e.Arguments), &obj) == nil {
-			args = obj
+			args = json.RawMessage(e.Arguments)
 		}
-		return map[string]any{"type": "tool_call", "id": e.ID, "name": e.Name, "arguments": args}
+		return Object{{"type", "tool_call"}, {"id", e.ID}, {"name", e.Name}, {"arguments", args}}
 	case agent.ToolResult:
-		return map[string]any{"type": "tool_result", "id": e.ID, "name": e.Name, "content": e.Content, "is_error": e.IsError}
+		return Object{{"type", "tool_result"}, {"id", e.ID}, {"name", e.Name}, {"content", e.Content}, {"is_error", e.IsError}}
 	case agent.Error:
-		return map[string]any{"type": "error", "message": e.Err.Error(), "kind": string(e.Kind)}
+		return Object{{"type", "error"}, {"message", e.Err.Error()}, {"kind", string(e.Kind)}}
 	case agent.Done:
-		m := map[string]any{"type": "done", "content": e.Content, "turns": e.Turns, "stop": string(e.Stop)}
+		o := Object{{"type", "done"}, {"content", e.Content}, {"turns", e.Turns}}
 		if e.Usage != nil {
-			m["usage"] = e.Usage
+			o = append(o, Field{"usage", e.Usage})
 		}
-		return m
+		return append(o, Field{"stop", string(e.Stop)})
 	}
 	return nil
+}
+
+// Field is one member of an Object.
+type Field struct {
+	Key   string
+	Value any
+}
+
+// Object is a JSON object whose members keep their order.
+type Object []Field
+
+// MarshalJSON writes the members in order.
+func (o Object) MarshalJSON() ([]byte, error) {
+	buf := []byte{'{'}
+	for i, f := range o {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		k, _ := json.Marshal(f.Key)
+		buf = append(buf, k...)
+		buf = append(buf, ':')
+		v, err := marshalNoEscape(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, v...)
+	}
+	return append(buf, '}'), nil
+}
+
+// Get returns the value of a member, for tests and other front ends.
+func (o Object) Get(key string) any {
+	for _, f := range o {
+		if f.Key == key {
+			return f.Value
+		}
+	}
+	return nil
+}
+
+func marshalNoEscape(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(strings.TrimSuffix(b.String(), "\n")), nil
 }
 
 func nonNil(s []string) []string {
