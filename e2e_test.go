@@ -203,3 +203,32 @@ func toStrings(v any) []string {
 	}
 	return out
 }
+
+// hostile is text a malicious model or tool might send: clear screen, cursor moves, window
+// title, OSC 52 clipboard write, a hyperlink with misleading text, invalid UTF-8, a
+// right-to-left override and a zero width space.
+const hostile = "A\x1b[2J\x1b[10;10H\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIC8=\x07\x1b]8;;http://evil.example\x1b\\safe link\x1b]8;;\x1b\\ \xff \u202eevil\u202c pa\u200bss"
+
+func TestHostileTextNeverReachesTheTerminalRaw(t *testing.T) {
+	args, _ := json.Marshal(map[string]string{"message": hostile})
+	model := fakemodel.New(
+		fakemodel.Reply{ToolCalls: []fakemodel.Call{{ID: "c1", Name: "echo", Arguments: string(args)}}},
+		fakemodel.Reply{Text: hostile + " " + strings.Repeat("long line ", 5000)},
+	)
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+	r := runBin(t, nil, "run", dir, "-p", "go")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for name, out := range map[string]string{"stdout": r.stdout, "stderr": r.stderr} {
+		for _, bad := range []string{"\x1b", "\a", "\u202e", "\u200b", "\xff"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("%s contains %q raw", name, bad)
+			}
+		}
+	}
+	if !strings.Contains(r.stdout, "Asafe link") || !strings.Contains(r.stderr, "Echo: Asafe link") {
+		t.Errorf("the visible text is lost: stdout %.80q, stderr %q", r.stdout, r.stderr)
+	}
+}

@@ -9,8 +9,11 @@ import (
 )
 
 // Strip removes ANSI/VT escape sequences (CSI, OSC, DCS, SOS, PM, APC, and two-byte ESC
-// sequences), C0 controls other than newline and tab, C1 controls, and invalid UTF-8
-// (replaced with U+FFFD). Carriage returns are dropped, except in CRLF which becomes LF.
+// sequences), C0 controls other than newline and tab, C1 controls, invalid UTF-8 (replaced
+// with U+FFFD), bidirectional embedding/override/isolate controls (which can make text read
+// differently from what it is, as in "Trojan Source"), and invisible characters that can hide
+// text (zero width space, word joiner, byte order mark). Zero width (non-)joiners stay: emoji
+// sequences and several scripts need them. Carriage returns are dropped.
 func Strip(s string) string {
 	if isPlain(s) {
 		return s
@@ -39,6 +42,7 @@ func Strip(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			b.WriteRune(utf8.RuneError)
+		case hidden(r):
 		case r >= 0x80 && r <= 0x9f:
 			// C1 controls: 0x9b is a one-byte CSI on some terminals.
 			if r == 0x9b || r == 0x9d || r == 0x90 || r == 0x98 || r == 0x9e || r == 0x9f {
@@ -135,4 +139,17 @@ func skipC1String(s string, i int, intro rune) int {
 		i++
 	}
 	return i
+}
+
+// hidden reports the invisible and reordering characters Strip removes.
+func hidden(r rune) bool {
+	switch {
+	case r >= 0x202a && r <= 0x202e: // LRE, RLE, PDF, LRO, RLO
+		return true
+	case r >= 0x2066 && r <= 0x2069: // LRI, RLI, FSI, PDI
+		return true
+	case r == 0x200b || r == 0x2060 || r == 0xfeff || r == 0x180e:
+		return true
+	}
+	return false
 }

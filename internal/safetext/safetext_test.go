@@ -24,3 +24,29 @@ func TestStripRemovesEscapesAndControls(t *testing.T) {
 		}
 	}
 }
+
+func TestStripRemovesReorderingAndInvisibleCharacters(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"right-to-left override", "access\u202e\u2066level\u2069\u2066", "accesslevel"},
+		{"zero width space", "pass\u200bword", "password"},
+		{"byte order mark", "\ufeffhello", "hello"},
+		{"joiners kept", "👨\u200d👩\u200d👧 می\u200cخواهم", "👨\u200d👩\u200d👧 می\u200cخواهم"},
+	}
+	for _, c := range cases {
+		if got := Strip(c.in); got != c.want {
+			t.Errorf("%s: Strip(%q) = %q, want %q", c.name, c.in, got, c.want)
+		}
+	}
+}
+
+func TestStripLongLine(t *testing.T) {
+	long := make([]byte, 1<<20)
+	for i := range long {
+		long[i] = 'a' + byte(i%26)
+	}
+	long[500000] = 0x1b
+	// ESC and the letter after it form a two-byte sequence (like ESC c, a reset): both go.
+	if got := Strip(string(long)); len(got) != len(long)-2 {
+		t.Errorf("a 1 MB line with one ESC came out %d bytes, want %d", len(got), len(long)-2)
+	}
+}
