@@ -232,3 +232,14 @@ func TestHostileTextNeverReachesTheTerminalRaw(t *testing.T) {
 		t.Errorf("the visible text is lost: stdout %.80q, stderr %q", r.stdout, r.stderr)
 	}
 }
+
+func writeJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

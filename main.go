@@ -12,6 +12,7 @@ import (
 
 	"github.com/tiny-agents/tiny-agents/agents"
 	"github.com/tiny-agents/tiny-agents/inference"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/internal/safetext"
 )
 
@@ -53,11 +54,11 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(ee.err.Error()))
+			fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(ee.err.Error())))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(err.Error()))
+	fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(err.Error())))
 	var ce *agents.ConfigError
 	var ie *inference.ConfigError
 	if errors.As(err, &ce) || errors.As(err, &ie) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/internal/app"
+	"github.com/tiny-agents/tiny-agents/internal/debuglog"
 	"github.com/tiny-agents/tiny-agents/internal/headless"
 )
 
@@ -25,6 +26,7 @@ type runFlags struct {
 	output  string
 	yolo    bool
 	approve string
+	debug   bool
 }
 
 func newRunCmd() *cobra.Command {
@@ -58,6 +60,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
+	fl.BoolVar(&f.debug, "debug", false, "write a debug log (secrets redacted) to a file whose path is printed on stderr; TINY_AGENTS_DEBUG=1 does the same")
 	return cmd
 }
 
@@ -79,8 +82,19 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		}
 		f.prompt = strings.TrimRight(string(b), "\n")
 	}
+	if f.debug || os.Getenv("TINY_AGENTS_DEBUG") == "1" {
+		log, err := debuglog.Open("")
+		if err != nil {
+			return err
+		}
+		defer log.Close()
+		fmt.Fprintln(os.Stderr, "tiny-agents: debug log:", log.Path())
+		log.Printf("tiny-agents %s, args %q", f.Version, os.Args[1:])
+		f.Debug = log
+	}
 	cfg, err := app.Load(f.Options)
 	if err != nil {
+		f.Debug.Printf("config error: %v", err)
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -105,10 +119,11 @@ func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
 		p = headless.NewText(os.Stdout, os.Stderr)
 		printServerErrors(a.Ready, os.Stderr)
 	}
-	p.Print(a.Ready)
+	emit := debugEvents(f.Debug, p.Print)
+	emit(a.Ready)
 	var conv agent.Conversation
 	conv.AddUser(f.prompt)
-	done := a.Agent.Run(ctx, &conv, p.Print)
+	done := a.Agent.Run(ctx, &conv, emit)
 	switch done.Stop {
 	case agent.StopError:
 		return &exitError{code: exitFailed}
@@ -116,6 +131,22 @@ func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
 		return &exitError{code: exitInterrupted}
 	}
 	return nil
+}
+
+// debugEvents wraps an event sink so that every event is also written to the debug log.
+func debugEvents(log *debuglog.Log, emit func(agent.Event)) func(agent.Event) {
+	if log == nil {
+		return emit
+	}
+	return func(ev agent.Event) {
+		if obj := headless.JSONEvent(ev); obj != nil {
+			b, _ := obj.MarshalJSON()
+			log.Printf("event %s", b)
+		} else {
+			log.Printf("event %T %+v", ev, ev)
+		}
+		emit(ev)
+	}
 }
 
 func printServerErrors(r agent.Ready, w io.Writer) {

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/tiny-agents/tiny-agents/inference"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/mcp"
 )
 
@@ -241,9 +242,11 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 			return errorResult(call, "Cancelled by the user.")
 		}
 		emit(Error{Kind: ErrTool, Err: err})
-		return errorResult(call, "Error: the tool call failed: "+err.Error())
+		return errorResult(call, "Error: the tool call failed: "+redact.String(err.Error()))
 	}
-	return ToolResult{ID: call.ID, Name: name, Content: r.Text, IsError: r.IsError, Parts: r.Parts, Structured: r.Structured}
+	// A tool may print a credential it was given (server-everything's get-env does): mask it
+	// before it reaches the model, the screen or a transcript.
+	return ToolResult{ID: call.ID, Name: name, Content: redact.String(r.Text), IsError: r.IsError, Parts: r.Parts, Structured: r.Structured}
 }
 
 // approved asks the front end, unless the tool was allowed for the session.

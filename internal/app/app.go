@@ -5,11 +5,14 @@ package app
 
 import (
 	"context"
+	"os"
 	"time"
 
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/agents"
 	"github.com/tiny-agents/tiny-agents/inference"
+	"github.com/tiny-agents/tiny-agents/internal/debuglog"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/mcp"
 )
 
@@ -25,6 +28,8 @@ type Options struct {
 	Timeout     time.Duration
 	ToolTimeout time.Duration
 	Version     string
+	// Debug is the --debug log; nil when off.
+	Debug *debuglog.Log
 }
 
 // App is a started agent.
@@ -47,7 +52,21 @@ func Load(opts Options) (*agents.Agent, error) {
 	override(&cfg.EndpointURL, opts.EndpointURL)
 	override(&cfg.APIKey, opts.APIKey)
 	override(&cfg.BillTo, opts.BillTo)
+	registerSecrets(cfg)
 	return cfg, nil
+}
+
+// registerSecrets tells package redact every credential this run knows of, so that none is
+// ever written to a log, an error, a transcript or the debug output.
+func registerSecrets(cfg *agents.Agent) {
+	redact.Secret(cfg.APIKey)
+	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "API_KEY", "TINY_AGENTS_SERVE_KEY"} {
+		redact.Secret(os.Getenv(k))
+	}
+	for _, s := range cfg.Servers {
+		redact.SecretEnv(s.Env)
+		redact.SecretEnv(s.Headers)
+	}
 }
 
 func override(dst *string, v string) {
@@ -66,7 +85,14 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 		return nil, err
 	}
 	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version, ToolTimeout: opts.ToolTimeout})
+	opts.Debug.Printf("start: agent %s (%s), model %s, provider %q, endpoint %q, prompt %s, %d servers",
+		cfg.Name, cfg.Path, cfg.Model, cfg.Provider, cfg.EndpointURL, cfg.PromptSource, len(cfg.Servers))
+	for _, s := range cfg.Servers {
+		opts.Debug.Printf("server %s: transport %s, command %q, args %q, url %q", s.DisplayName(), s.Transport(), s.Command, s.Args, s.URL)
+	}
+	started := time.Now()
 	servers.Start(ctx, cfg.Servers)
+	opts.Debug.Printf("servers started in %s", time.Since(started).Round(time.Millisecond))
 	a := &App{
 		Config:  cfg,
 		Client:  client,

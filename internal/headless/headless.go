@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/tiny-agents/tiny-agents/agent"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/internal/safetext"
 )
 
@@ -72,7 +73,7 @@ func JSONEvent(ev agent.Event) Object {
 	case agent.ToolResult:
 		return Object{{"type", "tool_result"}, {"id", e.ID}, {"name", e.Name}, {"content", e.Content}, {"is_error", e.IsError}}
 	case agent.Error:
-		return Object{{"type", "error"}, {"message", e.Err.Error()}, {"kind", string(e.Kind)}}
+		return Object{{"type", "error"}, {"message", redact.String(e.Err.Error())}, {"kind", string(e.Kind)}}
 	case agent.Done:
 		o := Object{{"type", "done"}, {"content", e.Content}, {"turns", e.Turns}}
 		if e.Usage != nil {
@@ -170,7 +171,7 @@ func (p *Text) Print(ev agent.Event) {
 		}
 		fmt.Fprintf(p.trace, "%s %s %s\n", mark, safetext.Strip(e.Name), oneLine(e.Content, 200))
 	case agent.Error:
-		fmt.Fprintf(p.trace, "error (%s): %s\n", e.Kind, safetext.Strip(e.Err.Error()))
+		fmt.Fprintf(p.trace, "error (%s): %s\n", e.Kind, safetext.Strip(redact.String(e.Err.Error())))
 	case agent.Done:
 		if p.lastByte != '\n' {
 			io.WriteString(p.out, "\n")
