@@ -25,6 +25,11 @@ type Options struct {
 	Timeout     time.Duration
 	ToolTimeout time.Duration
 	Version     string
+	// Inputs are the --input ID=VALUE answers.
+	Inputs map[string]string
+	// Prompter asks for inputs nobody gave; nil in headless runs (a missing input is then a
+	// configuration error naming the variable to set).
+	Prompter agents.Prompter
 }
 
 // App is a started agent.
@@ -36,24 +41,18 @@ type App struct {
 	Ready   agent.Ready
 }
 
-// Load reads the agent configuration and applies the overrides, without starting anything.
+// Load reads the agent configuration with the overrides applied, without starting anything.
 func Load(opts Options) (*agents.Agent, error) {
-	cfg, err := agents.Load(opts.Agent)
-	if err != nil {
-		return nil, err
-	}
-	override(&cfg.Model, opts.Model)
-	override(&cfg.Provider, opts.Provider)
-	override(&cfg.EndpointURL, opts.EndpointURL)
-	override(&cfg.APIKey, opts.APIKey)
-	override(&cfg.BillTo, opts.BillTo)
-	return cfg, nil
+	return LoadContext(context.Background(), opts)
 }
 
-func override(dst *string, v string) {
-	if v != "" {
-		*dst = v
-	}
+// LoadContext is Load with a context, which bounds a Hub download.
+func LoadContext(ctx context.Context, opts Options) (*agents.Agent, error) {
+	return agents.Load(ctx, opts.Agent, agents.Options{
+		Inputs: opts.Inputs, Prompter: opts.Prompter,
+		Model: opts.Model, Provider: opts.Provider, EndpointURL: opts.EndpointURL,
+		APIKey: opts.APIKey, BillTo: opts.BillTo,
+	})
 }
 
 // Start creates the client and starts the servers of a loaded agent.
