@@ -46,10 +46,10 @@ type Config struct {
 
 // The formats Load recognises (Agent.Format).
 const (
-	FormatTinyAgents = "agent.json"     // tiny-agents: servers is an array
-	FormatVSCode     = "vscode"         // VS Code mcp.json: servers is an object map, inputs
-	FormatMCPServers = "mcpServers"     // Claude Desktop, Claude Code, Cursor, Cline...
-	FormatBundled    = "bundled"        // an agent carried inside the program
+	FormatTinyAgents = "agent.json" // tiny-agents: servers is an array
+	FormatVSCode     = "vscode"     // VS Code mcp.json: servers is an object map, inputs
+	FormatMCPServers = "mcpServers" // Claude Desktop, Claude Code, Cursor, Cline...
+	FormatBundled    = "bundled"    // an agent carried inside the program
 )
 
 // Agent is a loaded agent: its configuration with every input and variable substituted,

@@ -52,7 +52,6 @@ func eachString(cfg *Config, bases []string, fn func(field string, s *string)) {
 	}
 }
 
-
 // checkInputs reports inputs used but not declared (errors) and declared but never used
 // (warnings). It returns the ids used, in declaration order.
 func (d *decoder) checkInputs(cfg *Config) []string {
