@@ -38,6 +38,16 @@ func applyDefaultBackend(ctx context.Context, a *Agent, opts Options, configName
 			a.Provider = DefaultProvider
 		}
 	}
+	if a.Format == FormatBundled && a.EndpointURL != "" && opts.Model == "" {
+		// A bundled agent pointed at a local server with --endpoint-url: its Hub model id
+		// means nothing there (Ollama refuses unknown names), so ask the server.
+		base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimRight(a.EndpointURL, "/"), "/chat/completions"), "/v1")
+		if m := firstModel(ctx, opts.httpClient(), base); m != "" {
+			a.Model = m
+			a.Notices = append(a.Notices, fmt.Sprintf("using model %s, the first one the server at %s lists (pass --model to choose)", m, a.EndpointURL))
+		}
+		return nil
+	}
 	if a.EndpointURL != "" || a.APIKey != "" || opts.getenv("API_KEY") != "" || hfToken(opts.getenv) != "" {
 		if usedDefault && a.Format != FormatBundled {
 			a.Notices = append(a.Notices, fmt.Sprintf("%s names no model: using %s (provider %s); set \"model\" or pass --model to choose another",
