@@ -190,6 +190,9 @@ func (d *decoder) decodeConfig(root *node) (Config, string) {
 			break
 		}
 		for _, m := range servers.members {
+			if servers.get(m.key) != m.val {
+				continue // a name given twice: the last entry counts
+			}
 			if sc, base, ok := d.server(m.val, key+"."+m.key, m.key); ok {
 				cfg.Servers = append(cfg.Servers, sc)
 				d.bases = append(d.bases, base)

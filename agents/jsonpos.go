@@ -23,14 +23,15 @@ type member struct {
 	val    *node
 }
 
-// get returns an object's member value by key, or nil.
+// get returns an object's member value by key, or nil. A key given twice means its last
+// value, as in JavaScript's JSON.parse and Python's json (both peers).
 func (n *node) get(key string) *node {
 	if n == nil || n.kind != 'o' {
 		return nil
 	}
-	for _, m := range n.members {
-		if m.key == key {
-			return m.val
+	for i := len(n.members) - 1; i >= 0; i-- {
+		if n.members[i].key == key {
+			return n.members[i].val
 		}
 	}
 	return nil
@@ -62,9 +63,16 @@ type syntaxError struct {
 func (e *syntaxError) Error() string { return e.msg }
 
 // parseJSON parses a JSON document. It also accepts what VS Code's mcp.json allows (JSONC:
-// // and /* */ comments, trailing commas), since users copy those files as they are.
-func parseJSON(data []byte) (*node, error) {
+// // and /* */ comments, trailing commas), since users copy those files as they are. dups
+// are the keys given twice in one object (the last value counts).
+func parseJSON(data []byte) (root *node, dups []member, err error) {
 	p := &jparser{data: data}
+	root, err = p.document()
+	return root, p.dups, err
+}
+
+func (p *jparser) document() (*node, error) {
+	data := p.data
 	p.skip()
 	if p.pos >= len(data) {
 		return nil, &syntaxError{off: p.pos, msg: "the file is empty"}
@@ -83,6 +91,7 @@ func parseJSON(data []byte) (*node, error) {
 type jparser struct {
 	data []byte
 	pos  int
+	dups []member
 }
 
 // skip passes over white space and comments.
@@ -184,7 +193,7 @@ func (p *jparser) object() (*node, error) {
 			return nil, err
 		}
 		if seen[key] {
-			return nil, &syntaxError{off: keyOff, msg: fmt.Sprintf("duplicate key %q", key)}
+			p.dups = append(p.dups, member{key: key, keyOff: keyOff})
 		}
 		seen[key] = true
 		n.members = append(n.members, member{key: key, keyOff: keyOff, val: v})

@@ -147,7 +147,7 @@ func loadBundled(ctx context.Context, name string, opts Options) (*Agent, error)
 
 // build parses, checks, resolves and substitutes one configuration.
 func build(ctx context.Context, file string, data []byte, src source, opts Options) (*Agent, error) {
-	root, err := parseJSON(data)
+	root, dups, err := parseJSON(data)
 	if err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
@@ -157,6 +157,9 @@ func build(ctx context.Context, file string, data []byte, src source, opts Optio
 		return nil, ConfigErrors{{File: file, Msg: err.Error()}}
 	}
 	d := newDecoder(file, data)
+	for _, m := range dups {
+		d.warnAt(m.keyOff, "key %q is given twice: the last value is used", m.key)
+	}
 	cfg, format := d.decodeConfig(root)
 	if src.bundled {
 		format = FormatBundled

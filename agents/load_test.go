@@ -287,3 +287,15 @@ func write(t *testing.T, dir, name, text string) string {
 	}
 	return p
 }
+
+func TestDuplicateKeyWarnsAndTheLastValueCounts(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "agent.json", "{\n  \"model\": \"first\",\n  \"model\": \"second\"\n}")
+	a := mustLoad(t, dir, Options{LookupEnv: fakeEnv(t, nil)})
+	if a.Model != "second" {
+		t.Errorf("model %q, want the last value (as JSON.parse and Python's json)", a.Model)
+	}
+	if len(a.Warnings) != 1 || !strings.Contains(a.Warnings[0], "agent.json:3:3: key \"model\" is given twice") {
+		t.Errorf("warnings %q", a.Warnings)
+	}
+}
