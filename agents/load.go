@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/tiny-agents/tiny-agents/mcp"
 )
 
 // Options are what Load needs besides the AGENT argument.
@@ -89,6 +87,10 @@ func Load(ctx context.Context, arg string, opts Options) (*Agent, error) {
 		}
 		base := filepath.Base(path)
 		name := strings.TrimSuffix(base, filepath.Ext(base))
+		if name == "mcp" {
+			// .vscode/mcp.json, .cursor/mcp.json: the project's name says more.
+			name = filepath.Base(workspaceFolder(path))
+		}
 		return build(ctx, path, data, source{name: name, prompt: defaultPrompt, promptSource: "built-in"}, opts)
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, &ConfigError{File: path, Msg: err.Error()}
@@ -217,13 +219,4 @@ func build(ctx context.Context, file string, data []byte, src source, opts Optio
 		}
 	}
 	return a, nil
-}
-
-// serverNames is used by tests and the front end: the names of the servers, in order.
-func serverNames(servers []mcp.ServerConfig) []string {
-	out := make([]string, len(servers))
-	for i, s := range servers {
-		out[i] = s.DisplayName()
-	}
-	return out
 }
