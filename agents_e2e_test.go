@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,5 +97,46 @@ func TestWarningsGoToStderr(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, `warning:`) || !strings.Contains(r.stderr, `unknown key "temperature"`) {
 		t.Errorf("stderr %q", r.stderr)
+	}
+}
+
+// TestHubAgentThroughTheCLI runs a Hub id against a fake Hub, then again with the Hub down.
+func TestHubAgentThroughTheCLI(t *testing.T) {
+	model := fakemodel.New(fakemodel.Reply{Text: "from the hub agent"}, fakemodel.Reply{Text: "from the cache"})
+	defer model.Close()
+	files := map[string]string{
+		"/datasets/tiny-agents/tiny-agents/resolve/main/someone/hub-agent/agent.json": `{"model": "m", "endpointUrl": "` + model.URL + `", "servers": []}`,
+		"/datasets/tiny-agents/tiny-agents/resolve/main/someone/hub-agent/AGENTS.md":  "You are the hub agent.",
+	}
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("X-Repo-Commit", "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00")
+		w.Header().Set("ETag", `"`+strings.ReplaceAll(filepath.Base(r.URL.Path), ".", "")+`"`)
+		w.Write([]byte(body))
+	}))
+	cache := t.TempDir()
+	env := []string{"HF_ENDPOINT=" + hub.URL, "HF_HUB_CACHE=" + cache, "HF_TOKEN="}
+	r := runBin(t, env, "run", "someone/hub-agent", "-p", "hi", "--output", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if evs := jsonEvents(t, r.stdout); evs[0]["prompt"] != "AGENTS.md" || evs[len(evs)-1]["content"] != "from the hub agent" {
+		t.Errorf("events %v", evs)
+	}
+	if sys := model.Requests()[0].Messages[0]["content"]; sys != "You are the hub agent." {
+		t.Errorf("system prompt %q", sys)
+	}
+	hub.Close()
+	r = runBin(t, env, "run", "someone/hub-agent", "-p", "hi")
+	if r.code != 0 || r.stdout != "from the cache\n" || !strings.Contains(r.stderr, "cached copy") {
+		t.Fatalf("with the Hub down: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	r = runBin(t, env, "run", "someone/other-agent", "-p", "hi")
+	if r.code != 1 || !strings.Contains(r.stderr, "could not be reached") {
+		t.Errorf("an uncached agent with the Hub down: exit %d stderr %q", r.code, r.stderr)
 	}
 }

@@ -32,6 +32,15 @@ type HubError struct {
 
 func (e *HubError) Error() string { return "Hub agent " + e.ID + ": " + e.Msg }
 
+// Unwrap makes an answer from the Hub (no such agent, no access) a configuration error, so
+// that the exit status is 2 (bad usage); a Hub that cannot be reached is a failed run (1).
+func (e *HubError) Unwrap() error {
+	if e.Status == 0 {
+		return nil
+	}
+	return &ConfigError{File: e.ID, Msg: e.Msg}
+}
+
 // hubFiles are the files of a Hub agent, in the order they are fetched. A missing prompt
 // file is normal; the first prompt found wins (AGENTS.md over PROMPT.md, as in the JS peer).
 var hubFiles = []string{"agent.json", "AGENTS.md", "PROMPT.md"}

@@ -156,6 +156,10 @@ func TestHubDownWithNothingCachedIsAClearError(t *testing.T) {
 	if !errors.As(err, &he) || !strings.Contains(err.Error(), "could not be reached") || !strings.Contains(err.Error(), "not in the cache") {
 		t.Fatalf("got %v", err)
 	}
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		t.Error("an unreachable Hub is a failed run (exit 1), not a configuration error")
+	}
 }
 
 func TestHubPrivateAgentNeedsTheToken(t *testing.T) {
@@ -201,6 +205,10 @@ func TestHubMissingAgentIsAClearError(t *testing.T) {
 	var he *HubError
 	if !errors.As(err, &he) || he.Status != http.StatusNotFound {
 		t.Fatalf("got %v", err)
+	}
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Error("a missing Hub agent must be a configuration error (exit status 2)")
 	}
 	for _, want := range []string{"nobody/no-such-agent", "no such agent", "tiny-agents/tiny-agents"} {
 		if !strings.Contains(err.Error(), want) {
