@@ -136,7 +136,7 @@ func (d *decoder) resolveInputs(cfg *Config, used []string, opts Options) (map[s
 // substitute replaces every placeholder in every field, every occurrence. A field whose
 // value had a placeholder is checked again afterwards (a URL), naming the template and
 // never the value, which may be a secret.
-func (d *decoder) substitute(cfg *Config, values map[string]string, opts Options) {
+func (d *decoder) substitute(cfg *Config, values map[string]string, format string, opts Options) {
 	workspace := workspaceFolder(d.file)
 	eachString(cfg, d.bases, func(field string, s *string) {
 		if !strings.Contains(*s, "${") {
@@ -162,11 +162,33 @@ func (d *decoder) substitute(cfg *Config, values map[string]string, opts Options
 			}
 			return m
 		})
+		if format == FormatMCPServers {
+			*s = d.expandBare(field, *s, opts)
+		}
 		if strings.HasSuffix(field, ".url") || field == "endpointUrl" {
 			if msg := checkURL(*s); msg != "" && *s != "" {
 				d.errField(field, "%s (after substituting %s)", msg, template)
 			}
 		}
+	})
+}
+
+// bareVar is Claude Code's ${NAME} and ${NAME:-default} in .mcp.json.
+var bareVar = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
+
+// expandBare expands Claude Code's variables, in mcpServers configs only (agent.json and VS
+// Code files keep "${NAME}" as text, as their own programs do).
+func (d *decoder) expandBare(field, s string, opts Options) string {
+	return bareVar.ReplaceAllStringFunc(s, func(m string) string {
+		sub := bareVar.FindStringSubmatch(m)
+		if v, ok := opts.lookupEnv(sub[1]); ok && v != "" {
+			return v
+		}
+		if strings.Contains(m, ":-") {
+			return sub[2]
+		}
+		d.errField(field, "${%s} is used but %s is not set (write ${%s:-default} for a default)", sub[1], sub[1], sub[1])
+		return ""
 	})
 }
 

@@ -115,14 +115,26 @@ type source struct {
 	bundled                    bool
 }
 
+// folderConfigs are the files a folder's configuration is read from, first found wins: a
+// tiny-agent, else the MCP config of the project's editor (VS Code, Cursor, Claude Code).
+var folderConfigs = []string{"agent.json", filepath.Join(".vscode", "mcp.json"), filepath.Join(".cursor", "mcp.json"), ".mcp.json"}
+
 func loadDir(ctx context.Context, dir, name string, opts Options) (*Agent, error) {
-	path := filepath.Join(dir, "agent.json")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &ConfigError{File: dir, Msg: "the folder has no agent.json"}
+	var path string
+	var data []byte
+	for _, f := range folderConfigs {
+		p := filepath.Join(dir, f)
+		b, err := os.ReadFile(p)
+		if err == nil {
+			path, data = p, b
+			break
 		}
-		return nil, &ConfigError{File: path, Msg: err.Error()}
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, &ConfigError{File: p, Msg: err.Error()}
+		}
+	}
+	if path == "" {
+		return nil, &ConfigError{File: dir, Msg: "the folder has no agent.json (nor .vscode/mcp.json, .cursor/mcp.json or .mcp.json)"}
 	}
 	if name == "" {
 		abs, _ := filepath.Abs(dir)
@@ -190,7 +202,7 @@ func build(ctx context.Context, file string, data []byte, src source, opts Optio
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}
-	d.substitute(&cfg, values, opts)
+	d.substitute(&cfg, values, format, opts)
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}

@@ -299,3 +299,25 @@ func TestDuplicateKeyWarnsAndTheLastValueCounts(t *testing.T) {
 		t.Errorf("warnings %q", a.Warnings)
 	}
 }
+
+func TestProjectFolderWithEditorConfigAndAgentsMD(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "AGENTS.md", "Project rules: run the tests first.")
+	write(t, dir, ".mcp.json", `{"mcpServers": {"db": {"type": "stdio", "command": "${DB_BIN:-postgres-mcp}", "args": ["--url", "${DATABASE_URL}"]}}}`)
+	a := mustLoad(t, dir, Options{LookupEnv: fakeEnv(t, map[string]string{"HF_TOKEN": "hf_x", "DATABASE_URL": "postgres://localhost/db"})})
+	if a.PromptSource != "AGENTS.md" || a.Format != FormatMCPServers || a.Name != filepath.Base(dir) {
+		t.Errorf("prompt %s format %s name %s", a.PromptSource, a.Format, a.Name)
+	}
+	if s := a.Servers[0]; s.Command != "postgres-mcp" || s.Args[1] != "postgres://localhost/db" {
+		t.Errorf("Claude Code variables: command %q args %q", s.Command, s.Args)
+	}
+	// VS Code's file wins over Claude Code's, and agent.json over both.
+	write(t, dir, ".vscode/mcp.json", `{"servers": {"vs": {"command": "vs-server"}}}`)
+	if a := mustLoad(t, dir, Options{LookupEnv: fakeEnv(t, map[string]string{"HF_TOKEN": "hf_x"})}); a.Servers[0].Name != "vs" {
+		t.Errorf("servers %+v", a.Servers)
+	}
+	_, err := Load(context.Background(), write(t, t.TempDir(), ".mcp.json", `{"mcpServers": {"db": {"command": "x", "env": {"U": "${UNSET_VAR}"}}}}`), Options{LookupEnv: fakeEnv(t, nil)})
+	if err == nil || !strings.Contains(err.Error(), "${UNSET_VAR} is used but UNSET_VAR is not set") || !strings.Contains(err.Error(), "mcpServers.db.env.U") {
+		t.Errorf("unset Claude Code variable: %v", err)
+	}
+}
