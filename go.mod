@@ -3,8 +3,10 @@ module github.com/tiny-agents/tiny-agents
 go 1.26.0
 
 require (
+	github.com/charmbracelet/x/term v0.2.2
 	github.com/mark3labs/mcp-go v1.2.1
 	github.com/spf13/cobra v1.10.2
+	golang.org/x/sys v0.47.0
 )
 
 require (

@@ -12,16 +12,21 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/tiny-agents/tiny-agents/agent"
+	"github.com/tiny-agents/tiny-agents/agents"
 	"github.com/tiny-agents/tiny-agents/internal/app"
 	"github.com/tiny-agents/tiny-agents/internal/debuglog"
 	"github.com/tiny-agents/tiny-agents/internal/headless"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
+	"github.com/tiny-agents/tiny-agents/internal/safetext"
 )
 
 type runFlags struct {
 	app.Options
+	inputs  []string
 	prompt  string
 	output  string
 	yolo    bool
@@ -34,7 +39,10 @@ func newRunCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [AGENT]",
 		Short: "Chat with an agent, or run one headless turn with -p",
-		Long: `Run an agent. AGENT is an agent.json (or a folder holding one, with AGENTS.md or PROMPT.md).
+		Long: `Run an agent. AGENT is an agent.json (or a folder holding one, with AGENTS.md or PROMPT.md),
+a VS Code mcp.json or a Claude Desktop / Cursor config, a Hub agent id such as
+julien-c/flux-schnell-generator, or builtin:NAME. Without AGENT the bundled default
+agent runs (file and web tools, an open model through Hugging Face Inference Providers).
 
 With -p PROMPT, one headless turn runs to the end and the answer is printed
 (--output text) or every event is printed as JSON Lines (--output json).`,
@@ -60,6 +68,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
+	fl.StringArrayVar(&f.inputs, "input", nil, "answer an agent input: --input ID=VALUE (repeatable)")
 	fl.BoolVar(&f.debug, "debug", false, "write a debug log (secrets redacted) to a file whose path is printed on stderr; TINY_AGENTS_DEBUG=1 does the same")
 	return cmd
 }
@@ -71,8 +80,14 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	if f.approve != "" && f.approve != "always" && f.approve != "never" {
 		return &exitError{code: exitUsage, err: fmt.Errorf("--approve must be always or never, not %q", f.approve)}
 	}
-	if f.Agent == "" {
-		return &exitError{code: exitUsage, err: errors.New("name an agent: tiny-agents run ./my-agent (a folder with agent.json, or an agent.json file)")}
+	f.Inputs = map[string]string{}
+	for _, kv := range f.inputs {
+		id, v, ok := strings.Cut(kv, "=")
+		if !ok || id == "" {
+			// The argument is not echoed: it may be a secret typed without its ID.
+			return &exitError{code: exitUsage, err: errors.New("--input must be ID=VALUE (one of the --input arguments has no ID or no '=')")}
+		}
+		f.Inputs[id] = v
 	}
 	headlessRun := cmd.Flags().Changed("prompt")
 	if headlessRun && f.prompt == "-" {
@@ -92,13 +107,24 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		log.Printf("tiny-agents %s, args %q", f.Version, os.Args[1:])
 		f.Debug = log
 	}
-	cfg, err := app.Load(f.Options)
+	if !headlessRun && term.IsTerminal(os.Stdin.Fd()) {
+		f.Prompter = agents.TerminalPrompter(os.Stdin, os.Stderr)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := app.LoadContext(ctx, f.Options)
 	if err != nil {
 		f.Debug.Printf("config error: %v", err)
 		return err
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	for _, w := range cfg.Warnings {
+		f.Debug.Printf("warning: %s", w)
+		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
+	}
+	for _, n := range cfg.Notices {
+		f.Debug.Printf("notice: %s", n)
+		fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(n)))
+	}
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err

@@ -2,11 +2,7 @@ package agents
 
 import (
 	_ "embed"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/tiny-agents/tiny-agents/mcp"
@@ -22,11 +18,22 @@ func DefaultPrompt() string { return defaultPrompt }
 type Input struct {
 	ID          string `json:"id"`
 	Description string `json:"description,omitempty"`
-	Type        string `json:"type,omitempty"`
-	Password    bool   `json:"password,omitempty"`
+	// Type is free text in agent.json; VS Code uses promptString and pickString.
+	Type     string `json:"type,omitempty"`
+	Password bool   `json:"password,omitempty"`
+	// Default is used when no other value is found (VS Code inputs have one).
+	Default string `json:"default,omitempty"`
+	// Options are the choices of a VS Code pickString input.
+	Options []string `json:"options,omitempty"`
 }
 
-// Config is an agent.json.
+// EnvName is the environment variable that gives the input a value when none is passed:
+// the id upper-cased, with '-' turned into '_' (as both peers do).
+func (in Input) EnvName() string {
+	return strings.ToUpper(strings.ReplaceAll(in.ID, "-", "_"))
+}
+
+// Config is an agent configuration, whatever file format it came from.
 type Config struct {
 	Model       string             `json:"model,omitempty"`
 	Provider    string             `json:"provider,omitempty"`
@@ -37,17 +44,41 @@ type Config struct {
 	Servers     []mcp.ServerConfig `json:"servers"`
 }
 
-// Agent is a loaded agent: its configuration, system prompt and where they came from.
+// The formats Load recognises (Agent.Format).
+const (
+	FormatTinyAgents = "agent.json" // tiny-agents: servers is an array
+	FormatVSCode     = "vscode"     // VS Code mcp.json: servers is an object map, inputs
+	FormatMCPServers = "mcpServers" // Claude Desktop, Claude Code, Cursor, Cline...
+	FormatBundled    = "bundled"    // an agent carried inside the program
+)
+
+// Agent is a loaded agent: its configuration with every input and variable substituted,
+// its system prompt, and where they came from.
 type Agent struct {
 	Config
-	// Name is the agent's name (the folder or file name, or the Hub id).
+	// Name is the agent's name (the folder or file name, the Hub id, or the bundled name).
 	Name string
-	// Path is the file the configuration was read from.
+	// Path is the file the configuration was read from ("" for a bundled agent).
 	Path string
-	// Prompt is the system prompt; PromptSource names where it came from.
+	// Format is the kind of file (FormatTinyAgents, FormatVSCode, ...).
+	Format string
+	// Prompt is the system prompt; PromptSource names where it came from: "AGENTS.md",
+	// "PROMPT.md" or "built-in".
 	Prompt       string
 	PromptSource string
+	// Warnings are problems that did not stop the load (unknown keys, unused inputs). The
+	// front end prints them once. They never hold a secret value.
+	Warnings []string
+	// Notices are things the user should be told once on start (the default model was used,
+	// a local server was found, the Hub could not be reached and the cache was used).
+	Notices []string
+
+	secrets []string
 }
+
+// Secrets are the values that must never be shown: password inputs and the API key. A
+// front end that logs requests or configs redacts them.
+func (a *Agent) Secrets() []string { return append([]string(nil), a.secrets...) }
 
 // ConfigError is a problem in a configuration file. It names the file, and the line, column
 // and field when they are known.
@@ -73,83 +104,28 @@ func (e *ConfigError) Error() string {
 	return b.String()
 }
 
-// Load reads an agent from a file or a folder.
-func Load(arg string) (*Agent, error) {
-	st, err := os.Stat(arg)
-	if err != nil {
-		return nil, &ConfigError{File: arg, Msg: "no such file or folder"}
+// ConfigErrors is every problem found in one pass over a configuration. errors.As finds
+// each *ConfigError in it.
+type ConfigErrors []*ConfigError
+
+func (es ConfigErrors) Error() string {
+	if len(es) == 1 {
+		return es[0].Error()
 	}
-	if st.IsDir() {
-		return loadDir(arg)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d problems in the agent configuration:", len(es))
+	for _, e := range es {
+		b.WriteString("\n  ")
+		b.WriteString(e.Error())
 	}
-	return loadFile(arg, nil)
+	return b.String()
 }
 
-func loadDir(dir string) (*Agent, error) {
-	path := filepath.Join(dir, "agent.json")
-	if _, err := os.Stat(path); err != nil {
-		return nil, &ConfigError{File: dir, Msg: "the folder has no agent.json"}
+// Unwrap gives errors.Is and errors.As every problem.
+func (es ConfigErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
 	}
-	a, err := loadFile(path, nil)
-	if err != nil {
-		return nil, err
-	}
-	abs, _ := filepath.Abs(dir)
-	a.Name = filepath.Base(abs)
-	// AGENTS.md wins over PROMPT.md, as in the JS peer (the Python peer checks PROMPT.md first).
-	for _, name := range []string{"AGENTS.md", "PROMPT.md"} {
-		if b, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
-			a.Prompt, a.PromptSource = string(b), name
-			break
-		}
-	}
-	return a, nil
-}
-
-func loadFile(path string, _ []byte) (*Agent, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, &ConfigError{File: path, Msg: err.Error()}
-	}
-	var cfg Config
-	if err := json.Unmarshal(data, &cfg); err != nil {
-		return nil, jsonError(path, data, err)
-	}
-	base := filepath.Base(path)
-	a := &Agent{Config: cfg, Path: path, Name: strings.TrimSuffix(base, filepath.Ext(base)),
-		Prompt: defaultPrompt, PromptSource: "built-in"}
-	return a, nil
-}
-
-// jsonError turns a decoding error into a ConfigError with the line and column.
-func jsonError(path string, data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		line, col := position(data, syn.Offset)
-		return &ConfigError{File: path, Line: line, Column: col, Msg: "invalid JSON: " + syn.Error()}
-	case errors.As(err, &typ):
-		line, col := position(data, typ.Offset)
-		return &ConfigError{File: path, Line: line, Column: col, Field: typ.Field,
-			Msg: fmt.Sprintf("expected %s, found JSON %s", typ.Type, typ.Value)}
-	}
-	return &ConfigError{File: path, Msg: err.Error()}
-}
-
-// position converts a byte offset into a 1-based line and column.
-func position(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line, col = 1, 1
-	for _, c := range data[:off] {
-		if c == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
+	return out
 }

@@ -30,6 +30,11 @@ type Options struct {
 	Version     string
 	// Debug is the --debug log; nil when off.
 	Debug *debuglog.Log
+	// Inputs are the --input ID=VALUE answers.
+	Inputs map[string]string
+	// Prompter asks for inputs nobody gave; nil in headless runs (a missing input is then a
+	// configuration error naming the variable to set).
+	Prompter agents.Prompter
 }
 
 // App is a started agent.
@@ -41,17 +46,21 @@ type App struct {
 	Ready   agent.Ready
 }
 
-// Load reads the agent configuration and applies the overrides, without starting anything.
+// Load reads the agent configuration with the overrides applied, without starting anything.
 func Load(opts Options) (*agents.Agent, error) {
-	cfg, err := agents.Load(opts.Agent)
+	return LoadContext(context.Background(), opts)
+}
+
+// LoadContext is Load with a context, which bounds a Hub download.
+func LoadContext(ctx context.Context, opts Options) (*agents.Agent, error) {
+	cfg, err := agents.Load(ctx, opts.Agent, agents.Options{
+		Inputs: opts.Inputs, Prompter: opts.Prompter,
+		Model: opts.Model, Provider: opts.Provider, EndpointURL: opts.EndpointURL,
+		APIKey: opts.APIKey, BillTo: opts.BillTo,
+	})
 	if err != nil {
 		return nil, err
 	}
-	override(&cfg.Model, opts.Model)
-	override(&cfg.Provider, opts.Provider)
-	override(&cfg.EndpointURL, opts.EndpointURL)
-	override(&cfg.APIKey, opts.APIKey)
-	override(&cfg.BillTo, opts.BillTo)
 	registerSecrets(cfg)
 	return cfg, nil
 }
@@ -59,19 +68,13 @@ func Load(opts Options) (*agents.Agent, error) {
 // registerSecrets tells package redact every credential this run knows of, so that none is
 // ever written to a log, an error, a transcript or the debug output.
 func registerSecrets(cfg *agents.Agent) {
-	redact.Secret(cfg.APIKey)
+	redact.Secret(cfg.Secrets()...)
 	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "API_KEY", "TINY_AGENTS_SERVE_KEY"} {
 		redact.Secret(os.Getenv(k))
 	}
 	for _, s := range cfg.Servers {
 		redact.SecretEnv(s.Env)
 		redact.SecretEnv(s.Headers)
-	}
-}
-
-func override(dst *string, v string) {
-	if v != "" {
-		*dst = v
 	}
 }
 
