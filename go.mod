@@ -17,3 +17,5 @@ require (
 	github.com/yosida95/uritemplate/v3 v3.0.2 // indirect
 	golang.org/x/text v0.24.0 // indirect
 )
+
+ignore ./bench/node_modules
