@@ -25,21 +25,28 @@ const (
 	prompt     = "Please echo hello world"
 	echoResult = "Echo: hello world"
 	answer     = "The echo tool answered: hello world. There is nothing else to do."
-	chunkDelay = 5 * time.Millisecond
 )
 
+// chunkDelay is the scripted model's pause before each chunk it streams (-delay).
+var chunkDelay = 5 * time.Millisecond
+
 var (
-	toolCallReply = fakemodel.Reply{When: "user", Delay: fakemodel.Duration(chunkDelay), ToolCalls: []fakemodel.Call{
+	toolCallReply = fakemodel.Reply{When: "user", ToolCalls: []fakemodel.Call{
 		{ID: "call_echo", Name: "echo", Arguments: `{"message":"hello world"}`}}}
-	answerReply = fakemodel.Reply{When: "tool", Delay: fakemodel.Duration(chunkDelay), Text: answer}
+	answerReply = fakemodel.Reply{When: "tool", Text: answer}
 )
 
 // modelPauses is how long the scripted model sleeps, in total, before the last piece of the
 // answer leaves it: a pause before every chunk of the tool call's stream and its [DONE], and
 // before every chunk of the answer up to its last word. Both programs pay it.
 func modelPauses() float64 {
-	n := len(fakemodel.Chunks(toolCallReply)) + 1 + len(fakemodel.Chunks(answerReply)) - 1
-	return (time.Duration(n) * chunkDelay).Seconds()
+	n := len(fakemodel.Chunks(answerReply)) - 1
+	return toolPauses() + (time.Duration(n) * chunkDelay).Seconds()
+}
+
+// toolPauses is the part of modelPauses in the tool call's stream.
+func toolPauses() float64 {
+	return (time.Duration(len(fakemodel.Chunks(toolCallReply))+1) * chunkDelay).Seconds()
 }
 
 func main() {
@@ -48,7 +55,10 @@ func main() {
 	node := flag.String("node", "node", "node binary that runs the peer and the MCP servers")
 	runs := flag.Int("runs", 10, "alternating runs of each program in each scenario")
 	rawPath := flag.String("raw", "", "also write every run's numbers to this JSON file")
+	flag.DurationVar(&chunkDelay, "delay", chunkDelay, "the scripted model's pause before each chunk")
 	flag.Parse()
+	toolCallReply.Delay = fakemodel.Duration(chunkDelay)
+	answerReply.Delay = fakemodel.Duration(chunkDelay)
 	if err := benchmark(*bin, *modules, *node, *runs, *rawPath); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -78,23 +88,27 @@ func benchmark(bin, modules, node string, runs int, rawPath string) error {
 
 	var res results
 	res.Runs = runs
+	res.Delay = chunkDelay.String()
 	for i := 0; i < runs; i++ {
 		// Alternate which program goes first, so drift in the machine's load hits both alike.
 		order := []string{ours, peer}
 		if i%2 == 1 {
 			order = []string{peer, ours}
 		}
-		s, err := setup.serverStart()
-		if err != nil {
-			return fmt.Errorf("server-everything start-up: %w", err)
+		// The server's own start-up, measured before and after the pair of turns it is
+		// subtracted from, so that it sees the same machine.
+		if err := res.measureServerStart(setup); err != nil {
+			return err
 		}
-		res.ServerStart = append(res.ServerStart, s)
 		for _, who := range order {
 			r, err := setup.turn(who, model)
 			if err != nil {
 				return fmt.Errorf("%s, run %d: %w", who, i+1, err)
 			}
 			res.add(who, "turn", r)
+		}
+		if err := res.measureServerStart(setup); err != nil {
+			return err
 		}
 		for _, who := range order {
 			r, err := setup.ready3(who)
@@ -118,5 +132,14 @@ func benchmark(bin, modules, node string, runs int, rawPath string) error {
 		abs, _ := filepath.Abs(rawPath)
 		fmt.Fprintln(os.Stderr, "raw numbers:", abs)
 	}
+	return nil
+}
+
+func (r *results) measureServerStart(s *setup) error {
+	d, err := s.serverStart()
+	if err != nil {
+		return fmt.Errorf("server-everything start-up: %w", err)
+	}
+	r.ServerStart = append(r.ServerStart, d)
 	return nil
 }

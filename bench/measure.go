@@ -22,6 +22,7 @@ type process struct {
 	exit     time.Time
 	exitCode int
 	mem      memory
+	stdout   string
 	stderr   string
 }
 
@@ -86,9 +87,9 @@ func measure(cmd *exec.Cmd, stdin string, markers []string, until string, timeou
 	outW.Close()
 
 	readDone := make(chan struct{})
+	var seen bytes.Buffer
 	go func() {
 		defer close(readDone)
-		var seen bytes.Buffer
 		buf := make([]byte, 32*1024)
 		for {
 			n, err := outR.Read(buf)
@@ -165,6 +166,7 @@ func measure(cmd *exec.Cmd, stdin string, markers []string, until string, timeou
 	}
 	mu.Lock()
 	defer mu.Unlock()
+	p.stdout = seen.String()
 	if _, ok := p.marks[until]; !ok {
 		return nil, fmt.Errorf("%q never appeared on stdout (exit %d); stderr:\n%s", until, p.exitCode, p.stderr)
 	}

@@ -15,7 +15,8 @@ type results struct {
 	Date, Machine, Node string
 	BinaryBytes         int64
 	Runs                int
-	// ServerStart is server-everything's start-to-tools-listed time, once per round (s).
+	Delay               string // the scripted model's pause before each chunk
+	// ServerStart is server-everything's start-to-tools-listed time, twice per round (s).
 	ServerStart []float64
 	Ours, Peer  struct{ Turn, Ready3 []run }
 }
@@ -111,8 +112,8 @@ func (r *results) markdown() string {
 	o, p := r.Ours.Turn, r.Peer.Turn
 	ratio := func(f func([]run) []float64, a, b []run) float64 { return median(f(a)) / median(f(b)) }
 
-	fmt.Fprintf(&b, "%s; %s; node %s; our binary %.1f MB; %d alternating runs of each; median (min-max).\n\n",
-		r.Date, r.Machine, r.Node, float64(r.BinaryBytes)/1e6, r.Runs)
+	fmt.Fprintf(&b, "%s; %s; node %s; our binary %.1f MB; scripted model pausing %s before each chunk; %d alternating runs of each; median (min-max).\n\n",
+		r.Date, r.Machine, r.Node, float64(r.BinaryBytes)/1e6, r.Delay, r.Runs)
 	fmt.Fprintf(&b, "| | %s | %s | ours / peer |\n| --- | --- | --- | --- |\n", ours, peer)
 	row := func(name, x, y, z string) { fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", name, x, y, z) }
 	row("time until the whole answer is printed, s", spread(answer(o), "%.3f"), spread(answer(p), "%.3f"),
@@ -126,6 +127,16 @@ func (r *results) markdown() string {
 		spread(own(o), "%.3f"), spread(own(p), "%.3f"), fmt.Sprintf("%.2f", ratio(own, o, p)))
 	row("of which: first model request → answer printed, s", spread(turn(o), "%.3f"), spread(turn(p), "%.3f"),
 		fmt.Sprintf("%.2f", ratio(turn, o, p)))
+	toolRound := func(runs []run) []float64 {
+		return field(runs, func(x run) float64 { return x.SecondRequest - x.FirstRequest })
+	}
+	answerStream := func(runs []run) []float64 {
+		return field(runs, func(x run) float64 { return x.Answer - x.SecondRequest })
+	}
+	row(fmt.Sprintf("… tool round: first → second model request (model pauses %.3f s), s", toolPauses()),
+		spread(toolRound(o), "%.3f"), spread(toolRound(p), "%.3f"), "")
+	row(fmt.Sprintf("… answer: second model request → answer printed (model pauses %.3f s), s", modelPauses()-toolPauses()),
+		spread(answerStream(o), "%.3f"), spread(answerStream(p), "%.3f"), "")
 	row("model requests in the turn", spread(requests(o), "%.0f"), spread(requests(p), "%.0f"), "")
 	row("peak RSS of the agent process (VmHWM, not its MCP server), MiB", spread(rss(o), "%.1f"),
 		spread(rss(p), "%.1f"), verdict(ratio(rss, o, p))+" (target 0.25)")
@@ -133,15 +144,18 @@ func (r *results) markdown() string {
 	row("time to ready with three stdio servers (everything, filesystem, memory), s",
 		spread(ready(r.Ours.Ready3), "%.3f"), spread(ready(r.Peer.Ready3), "%.3f"),
 		fmt.Sprintf("%.2f", ratio(ready, r.Ours.Ready3, r.Peer.Ready3)))
+	tools := func(runs []run) []float64 { return field(runs, func(x run) float64 { return float64(x.Tools) }) }
+	row("… MCP tools listed when ready with three servers", spread(tools(r.Ours.Ready3), "%.0f"),
+		spread(tools(r.Peer.Ready3), "%.0f"), "")
 	row("exit after the answer (not counted: graceful shutdown vs. the peer's crash), s",
 		spread(exitAfter(o), "%.3f"), spread(exitAfter(p), "%.3f"), "")
 	row("exit status", codes(o), codes(p)+" (its crash at end of input)", "")
-	fmt.Fprintf(&b, "\nserver-everything start-up (start → tools/list answered, driven by the bench itself), s: %s\n",
+	fmt.Fprintf(&b, "\nserver-everything start-up (start → tools/list answered, driven by a minimal MCP client in the bench, before and after each pair of turns), s: %s\n",
 		spread(r.ServerStart, "%.3f"))
-	fmt.Fprintf(&b, "\nEvery run (s, MiB):\n\n| run | server start-up | ours: answer | peer: answer | ours: RSS | peer: RSS | ours: ready, 3 servers | peer: ready, 3 servers |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for i := range r.ServerStart {
-		fmt.Fprintf(&b, "| %d | %.3f | %.3f | %.3f | %.1f | %.1f | %.3f | %.3f |\n", i+1, r.ServerStart[i],
-			o[i].Answer, p[i].Answer, mib(o[i].PeakRSS), mib(p[i].PeakRSS), r.Ours.Ready3[i].Ready, r.Peer.Ready3[i].Ready)
+	fmt.Fprintf(&b, "\nEvery run (s, MiB):\n\n| run | server start-up before / after | ours: answer | peer: answer | ours: RSS | peer: RSS | ours: ready, 3 servers | peer: ready, 3 servers |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for i := range o {
+		fmt.Fprintf(&b, "| %d | %.3f / %.3f | %.3f | %.3f | %.1f | %.1f | %.3f | %.3f |\n", i+1,
+			r.ServerStart[2*i], r.ServerStart[2*i+1], o[i].Answer, p[i].Answer, mib(o[i].PeakRSS), mib(p[i].PeakRSS), r.Ours.Ready3[i].Ready, r.Peer.Ready3[i].Ready)
 	}
 	return b.String()
 }

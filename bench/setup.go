@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -132,11 +134,13 @@ func cleanCommand(name string, args ...string) *exec.Cmd {
 // run is one measured run of one program.
 type run struct {
 	// Ready and Answer are seconds from start until the ready marker and the whole answer
-	// were on stdout; FirstRequest until the fake model got the first request; Exit until
-	// the process had exited.
-	Ready, Answer, FirstRequest, Exit float64
-	ExitCode                          int
-	Requests                          int
+	// were on stdout; FirstRequest and SecondRequest until the fake model got the first and
+	// second requests; Exit until the process had exited.
+	Ready, Answer, FirstRequest, SecondRequest, Exit float64
+	ExitCode                                         int
+	Requests                                         int
+	// Tools is the number of MCP tools the program said it had when ready (three servers).
+	Tools int
 	// PeakRSS is VmHWM of the agent process alone, read last before it exited; PeakAnon and
 	// PeakFile are the largest RssAnon and RssFile seen while polling (KiB).
 	PeakRSS, PeakAnon, PeakFile int64
@@ -157,6 +161,9 @@ func (s *setup) turn(who string, model *fakemodel.Server) (run, error) {
 	if len(reqs) > 0 {
 		r.FirstRequest = reqs[0].Time.Sub(p.start).Seconds()
 	}
+	if len(reqs) > 1 {
+		r.SecondRequest = reqs[1].Time.Sub(p.start).Seconds()
+	}
 	if !toolResultSent(reqs) {
 		return r, fmt.Errorf("no request carried the echo tool's result %q back to the model (%d requests); stderr:\n%s", echoResult, len(reqs), p.stderr)
 	}
@@ -174,7 +181,46 @@ func (s *setup) ready3(who string) (run, error) {
 	if r.Ready == 0 {
 		return r, fmt.Errorf("never printed %q; stderr:\n%s", marker, p.stderr)
 	}
+	// Our program goes on when a server fails to start (and would then be ready sooner):
+	// count that as a failed run, not a fast one.
+	if r.Tools, err = toolCount(who, p.stdout); err != nil {
+		return r, fmt.Errorf("%w; stderr:\n%s", err, p.stderr)
+	}
 	return r, nil
+}
+
+var loadedLine = regexp.MustCompile(`Agent loaded with (\d+) tools`)
+
+// toolCount is how many MCP tools a program said it had when it was ready.
+func toolCount(who, stdout string) (int, error) {
+	if who == peer {
+		m := loadedLine.FindStringSubmatch(stdout)
+		if m == nil {
+			return 0, fmt.Errorf("no %q line", "Agent loaded with N tools")
+		}
+		return strconv.Atoi(m[1])
+	}
+	first, _, _ := strings.Cut(stdout, "\n")
+	var ready struct {
+		Type    string   `json:"type"`
+		Tools   []string `json:"tools"`
+		Servers []struct {
+			Name  string `json:"name"`
+			Error string `json:"error"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(first), &ready); err != nil || ready.Type != "ready" {
+		return 0, fmt.Errorf("the first line is not the ready event: %q", first)
+	}
+	for _, s := range ready.Servers {
+		if s.Error != "" {
+			return 0, fmt.Errorf("server %s failed to start: %s", s.Name, s.Error)
+		}
+	}
+	if len(ready.Servers) != 3 {
+		return 0, fmt.Errorf("ready lists %d servers, not 3", len(ready.Servers))
+	}
+	return len(ready.Tools), nil
 }
 
 func toolResultSent(reqs []fakemodel.Request) bool {
