@@ -19,3 +19,6 @@ require (
 	github.com/yosida95/uritemplate/v3 v3.0.2 // indirect
 	golang.org/x/text v0.24.0 // indirect
 )
+
+// bench/run.sh installs the JS peer there; ./... must not walk it.
+ignore ./bench/node_modules

@@ -25,7 +25,9 @@ type Call struct {
 // Reply is one scripted answer to a request.
 type Reply struct {
 	// When, if set, makes the reply match only requests whose last message has this role
-	// ("user" or "tool"); such scripts answer any number of conversations.
+	// ("user", "tool", or "assistant" for a request that ends with the model's own answer,
+	// such as the JS peer's probe after a tool round); such scripts answer any number of
+	// conversations.
 	When string `json:"when,omitempty"`
 	// Status and Body make an HTTP error reply (Status != 200).
 	Status int               `json:"status,omitempty"`
@@ -81,6 +83,8 @@ func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Durat
 
 // Request is a recorded request.
 type Request struct {
+	// Time is when the request arrived (before its body was read), for timelines in benchmarks.
+	Time   time.Time
 	Method string
 	Path   string
 	Header http.Header
@@ -141,8 +145,9 @@ func (s *Server) Add(replies ...Reply) {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	body, _ := io.ReadAll(r.Body)
-	req := Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	req := Request{Time: arrived, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	var parsed struct {
 		Messages []map[string]any `json:"messages"`
 		Tools    []map[string]any `json:"tools"`
