@@ -65,8 +65,7 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 				// End the stream the client is reading with an error it can see, then let
 				// ServeHTTP log the panic.
 				stopPings()
-				s.finish(agent.Done{Stop: agent.StopError}, &agent.Error{Kind: agent.ErrStream,
-					Err: errors.New("internal error while answering this request; the server is still up")}, false, false)
+				s.fail(internalError())
 				panic(p)
 			}
 		}()
@@ -84,6 +83,11 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 		note += " error=" + f.Error()
 	}
 	return note
+}
+
+func internalError() *apiError {
+	return &apiError{Status: http.StatusInternalServerError, Type: "server_error",
+		Message: "internal error while answering this request; the server is still up"}
 }
 
 func shuttingDown() *apiError {

@@ -93,8 +93,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		if p := recover(); p != nil {
 			h.log.Printf("panic in %s %s: %v\n%s", r.Method, r.URL.Path, p, debug.Stack())
 			if !w.wroteHeader {
-				(&apiError{Status: http.StatusInternalServerError, Type: "server_error",
-					Message: "internal error while answering this request; the server is still up"}).write(w)
+				internalError().write(w)
 			}
 			note = "panic"
 		}

@@ -172,14 +172,7 @@ func (s *stream) finish(done agent.Done, failure *agent.Error, includeUsage, cli
 		aerr = shuttingDown()
 	}
 	if aerr != nil {
-		if !s.started {
-			s.started = true
-			aerr.write(s.w)
-			return
-		}
-		b, _ := json.Marshal(aerr.body())
-		s.data(b)
-		s.writeLocked([]byte("data: [DONE]\n\n"))
+		s.failLocked(aerr)
 		return
 	}
 	s.startLocked()
@@ -192,5 +185,24 @@ func (s *stream) finish(done agent.Done, failure *agent.Error, includeUsage, cli
 		}
 		s.sendLocked(chunk{Usage: u})
 	}
+	s.writeLocked([]byte("data: [DONE]\n\n"))
+}
+
+// fail ends the stream with an error: an HTTP error if nothing was sent yet, else an error
+// chunk (which OpenAI's clients raise as an error) and [DONE].
+func (s *stream) fail(aerr *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failLocked(aerr)
+}
+
+func (s *stream) failLocked(aerr *apiError) {
+	if !s.started {
+		s.started = true
+		aerr.write(s.w)
+		return
+	}
+	b, _ := json.Marshal(aerr.body())
+	s.data(b)
 	s.writeLocked([]byte("data: [DONE]\n\n"))
 }
