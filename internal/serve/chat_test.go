@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tiny-agents/tiny-agents/inference"
 	"github.com/tiny-agents/tiny-agents/internal/fakemodel"
+	"github.com/tiny-agents/tiny-agents/internal/serve"
 )
 
 func TestStreamAnswerIsOpenAIChunksEndingWithDone(t *testing.T) {
@@ -254,5 +256,30 @@ func TestModelsListsTheAgent(t *testing.T) {
 	missing.Body.Close()
 	if one.StatusCode != 200 || missing.StatusCode != 404 {
 		t.Errorf("GET /v1/models/ID: %d for the agent, %d for another", one.StatusCode, missing.StatusCode)
+	}
+}
+
+func TestAllowListRefusesOtherTools(t *testing.T) {
+	f := newFixture(t, []fakemodel.Reply{
+		{When: "user", ToolCalls: []fakemodel.Call{
+			{ID: "c1", Name: "echo", Arguments: `{"message":"not allowed"}`},
+			{ID: "c2", Name: "get-sum", Arguments: `{"a":1,"b":2}`},
+		}},
+		{When: "tool", Echo: true, Text: "sum: "},
+	}, withTools(t), func(o *serve.Options, _ *inference.Config) { o.Agent.AllowTools = map[string]bool{"get-sum": true} })
+	c := decodeCompletion(t, f.post(t, userRequest("add 1 and 2", false)))
+	if len(c.ToolActivity) != 4 {
+		t.Fatalf("tool activity %v", c.ToolActivity)
+	}
+	refused, sum := c.ToolActivity[1], c.ToolActivity[3]
+	if refused["name"] != "echo" || refused["is_error"] != true || !strings.Contains(refused["content"].(string), "allow-list") {
+		t.Errorf("echo was not refused by the allow-list: %v", refused)
+	}
+	if sum["name"] != "get-sum" || sum["is_error"] != false || !strings.Contains(sum["content"].(string), "3") {
+		t.Errorf("get-sum did not run: %v", sum)
+	}
+	msgs := f.model.Requests()[1].Messages
+	if tool := msgs[len(msgs)-2]; tool["tool_call_id"] != "c1" || !strings.Contains(fakemodel.MessageText(tool), "allow-list") {
+		t.Errorf("the model was not told why echo did not run: %v", tool)
 	}
 }
