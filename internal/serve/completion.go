@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tiny-agents/tiny-agents/agent"
@@ -115,6 +116,8 @@ func newID() string {
 // translator turns the agent's events into what an OpenAI client sees: the text of every
 // round as content (rounds separated by a blank line), reasoning, and tool activity.
 type translator struct {
+	// mu orders events: progress notifications come from the MCP client's goroutine.
+	mu        sync.Mutex
 	inContent bool
 	content   func(string)
 	reasoning func(string)
@@ -126,6 +129,8 @@ type translator struct {
 }
 
 func (t *translator) event(ev agent.Event) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	switch e := ev.(type) {
 	case agent.TextDelta:
 		if e.Text == "" {

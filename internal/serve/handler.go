@@ -97,7 +97,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			}
 			note = "panic"
 		}
-		h.log.Printf("%s %s %d %s %s", r.Method, safetext.Strip(r.URL.Path), w.status(), time.Since(start).Round(time.Millisecond), note)
+		h.log.Printf("%s %s %d %s %s", r.Method, safetext.Strip(r.URL.Path), w.status(), time.Since(start).Round(time.Millisecond), safetext.Strip(note))
 	}()
 	if h.opts.LoopbackOnly && !loopbackHost(r.Host) {
 		(&apiError{Status: http.StatusForbidden, Type: "invalid_request_error", Code: "host_not_allowed",

@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tiny-agents/tiny-agents/inference"
 	"github.com/tiny-agents/tiny-agents/internal/fakemodel"
+	"github.com/tiny-agents/tiny-agents/internal/serve"
 )
 
 // readUntil reads SSE lines until one contains want, and returns what it read.
@@ -180,4 +182,17 @@ func TestShutdownCancelsRequestsAfterTheDeadline(t *testing.T) {
 		t.Errorf("shutdown took %s with a 300ms deadline", d)
 	}
 	eventually(t, 5*time.Second, "the model request outlived the shutdown", func() bool { return f.model.Active() == 0 })
+}
+
+func TestSlowModelGetsKeepAlivesInTheStream(t *testing.T) {
+	f := newFixture(t, []fakemodel.Reply{{Text: "finally", Delay: fakemodel.Duration(400 * time.Millisecond)}},
+		func(o *serve.Options, _ *inference.Config) { o.KeepAlive = 150 * time.Millisecond })
+	s := readSSE(t, f.post(t, userRequest("hi", true)))
+	ping := strings.Index(s.raw, ": keep-alive")
+	if ping < 0 || ping > strings.Index(s.raw, "finally") {
+		t.Errorf("no keep-alive comment while the model was silent:\n%s", s.raw)
+	}
+	if s.content() != "finally" || !s.done {
+		t.Errorf("stream after keep-alives: %q done=%t", s.content(), s.done)
+	}
 }
