@@ -131,7 +131,7 @@ func serveAgent(cmd *cobra.Command, f *serveFlags, errw io.Writer) error {
 		ModelID:      cfg.Name,
 		Backend:      cfg.Model,
 		Key:          key,
-		LoopbackOnly: loopback,
+		LoopbackOnly: loopback && key == "",
 		Servers:      func() []agent.ServerInfo { return serverInfo(a) },
 		Log:          errw,
 	})

@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -135,5 +136,21 @@ func TestServeAnswersOverHTTPAndStopsOnSIGTERM(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "stopped") {
 		t.Errorf("no stop message:\n%s", log.String())
+	}
+}
+
+func TestServeOnABusyPortExitsOne(t *testing.T) {
+	model := fakemodel.New()
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	r := runBin(t, nil, "serve", dir, "--yolo", "--port", port)
+	if r.code != 1 || !strings.Contains(r.stderr, "listen on 127.0.0.1:"+port) {
+		t.Errorf("exit %d, stderr %s", r.code, r.stderr)
 	}
 }

@@ -33,7 +33,12 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 			Message: "send the request as JSON with Content-Type: application/json"}).write(w)
 		return ""
 	}
+	// A client may take its time with the answer but not with the question: the body must
+	// arrive within a minute. (http.Server.ReadTimeout would also end long streams.)
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(time.Minute))
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
+	rc.SetReadDeadline(time.Time{})
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

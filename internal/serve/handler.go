@@ -37,7 +37,8 @@ type Options struct {
 	// Key, when set, is the bearer token every request must carry.
 	Key string
 	// LoopbackOnly rejects requests whose Host is not a loopback name: a web page that
-	// rebinds its own DNS name to 127.0.0.1 cannot reach the agent's tools.
+	// rebinds its own DNS name to 127.0.0.1 cannot reach the agent's tools. (A key does the
+	// same job, and a reverse proxy may pass its own Host: serve sets this only without one.)
 	LoopbackOnly bool
 	// MaxBody caps request bodies; zero means DefaultMaxBody.
 	MaxBody int64
@@ -101,7 +102,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	}()
 	if h.opts.LoopbackOnly && !loopbackHost(r.Host) {
 		(&apiError{Status: http.StatusForbidden, Type: "invalid_request_error", Code: "host_not_allowed",
-			Message: "this server answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1])"}).write(w)
+			Message: "without a key this server answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]); set TINY_AGENTS_SERVE_KEY to serve other host names, e.g. behind a reverse proxy"}).write(w)
 		return
 	}
 	if !h.authorized(r) {

@@ -58,6 +58,9 @@ func newStream(w http.ResponseWriter, res *result, cancel context.CancelFunc) *s
 // stream if need be, so proxies and clients do not drop it during a slow model or a long
 // tool call. The returned func stops it and waits, so no write outlives the handler.
 func (s *stream) keepAlive(ctx context.Context, every time.Duration) func() {
+	s.mu.Lock()
+	s.last = time.Now()
+	s.mu.Unlock()
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -73,7 +76,7 @@ func (s *stream) keepAlive(ctx context.Context, every time.Duration) func() {
 				return
 			case <-t.C:
 				s.mu.Lock()
-				if s.last.IsZero() || time.Since(s.last) >= every {
+				if time.Since(s.last) >= every {
 					s.startLocked()
 					s.writeLocked([]byte(": keep-alive\n\n"))
 				}
@@ -81,9 +84,6 @@ func (s *stream) keepAlive(ctx context.Context, every time.Duration) func() {
 			}
 		}
 	}()
-	s.mu.Lock()
-	s.last = time.Now()
-	s.mu.Unlock()
 	var once sync.Once
 	return func() { once.Do(func() { close(stop); wg.Wait() }) }
 }
