@@ -62,9 +62,11 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 
 	res := &result{id: newID(), created: time.Now().Unix(), model: h.opts.ModelID}
 	w.Header().Set("X-Request-Id", res.id)
+	out := &translator{inContent: tr.activityInContent}
 	var done agent.Done
 	if tr.stream {
 		s := newStream(w, res, cancel)
+		out.content, out.reasoning, out.activity = s.content, s.reasoning, s.activity
 		stopPings := s.keepAlive(ctx, h.opts.KeepAlive)
 		defer func() {
 			if p := recover(); p != nil {
@@ -75,18 +77,17 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 				panic(p)
 			}
 		}()
-		out := &translator{inContent: tr.activityInContent, content: s.content, reasoning: s.reasoning, activity: s.activity}
 		done = h.opts.Agent.RunTurn(ctx, &tr.conv, tr.opts, out.event)
 		stopPings()
 		s.finish(done, out.failure, tr.includeUsage, r.Context().Err() != nil)
 	} else {
-		out := &translator{inContent: tr.activityInContent, content: res.addContent, reasoning: res.addReasoning, activity: res.addActivity}
+		out.content, out.reasoning, out.activity = res.addContent, res.addReasoning, res.addActivity
 		done = h.opts.Agent.RunTurn(ctx, &tr.conv, tr.opts, out.event)
 		res.finish(w, done, out.failure, r.Context().Err() != nil)
 	}
 	note := fmt.Sprintf("stream=%t stop=%s turns=%d", tr.stream, done.Stop, done.Turns)
-	if f := failureOf(done, nil); f != nil {
-		note += " error=" + f.Error()
+	if done.Stop == agent.StopError {
+		note += " error=" + errorOf(out.failure).Err.Error()
 	}
 	return note
 }
@@ -99,16 +100,6 @@ func internalError() *apiError {
 func shuttingDown() *apiError {
 	return &apiError{Status: http.StatusServiceUnavailable, Type: "server_error", Code: "shutting_down",
 		Message: "the server is shutting down; this request was not run to the end"}
-}
-
-func failureOf(done agent.Done, failure *agent.Error) error {
-	if done.Stop != agent.StopError {
-		return nil
-	}
-	if failure != nil {
-		return failure.Err
-	}
-	return errors.New("the run failed")
 }
 
 // newID returns a completion id in OpenAI's style.

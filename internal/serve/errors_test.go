@@ -3,7 +3,6 @@ package serve_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -68,6 +67,9 @@ func TestServerAnswersTheNextRequestAfterAModelError(t *testing.T) {
 	}
 	if got := readSSE(t, f.post(t, userRequest("two", true))).content(); got != "fine now" {
 		t.Errorf("second request answered %q", got)
+	}
+	if log := f.log.String(); !strings.Contains(log, "stop=error") || !strings.Contains(log, "bad key") {
+		t.Errorf("the server log does not show the failed request's error:\n%s", log)
 	}
 }
 
@@ -280,5 +282,3 @@ func TestHealthShowsServersAndTheirErrors(t *testing.T) {
 		t.Errorf("a failed server makes health %d; the other tools still work", resp.StatusCode)
 	}
 }
-
-var _ = errors.New
