@@ -24,7 +24,7 @@ func (h *Handler) chat(w *statusWriter, r *http.Request) string {
 		return "refused: shutting down"
 	}
 	h.inflight.Add(1)
-	defer h.inflight.Done()
+	defer h.inflight.Add(-1)
 	// Browsers can send text/plain or form bodies to any address without asking first; a
 	// JSON content type forces a CORS preflight, which this server never grants, so a web
 	// page cannot make the agent run its tools.

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -61,7 +60,8 @@ type Handler struct {
 	// runCtx is the parent of every run: cancelling it ends the runs in flight (shutdown).
 	runCtx     context.Context
 	cancelRuns context.CancelFunc
-	inflight   sync.WaitGroup
+	// inflight counts the chat requests being answered.
+	inflight atomic.Int64
 }
 
 // New returns a Handler.

@@ -34,11 +34,10 @@ func (h *Handler) Serve(ctx context.Context, ln net.Listener, drain time.Duratio
 	if err := srv.Shutdown(sctx); err != nil {
 		h.log.Printf("shutdown: requests still running after %s: cancelling them", drain)
 		h.cancelRuns()
-		ended := make(chan struct{})
-		go func() { h.inflight.Wait(); close(ended) }()
-		select {
-		case <-ended:
-		case <-time.After(5 * time.Second):
+		// Cancelled runs end quickly (their model request and tool call are cancelled);
+		// give them a moment to write their error before the connections are closed.
+		for wait := time.Now().Add(5 * time.Second); h.inflight.Load() > 0 && time.Now().Before(wait); {
+			time.Sleep(20 * time.Millisecond)
 		}
 		srv.Close()
 	}

@@ -111,10 +111,10 @@ func (s *stream) sendLocked(c chunk) {
 	if err != nil {
 		return
 	}
-	s.data(b)
+	s.dataLocked(b)
 }
 
-func (s *stream) data(b []byte) {
+func (s *stream) dataLocked(b []byte) {
 	buf := make([]byte, 0, len(b)+8)
 	buf = append(buf, "data: "...)
 	buf = append(buf, b...)
@@ -203,6 +203,6 @@ func (s *stream) failLocked(aerr *apiError) {
 		return
 	}
 	b, _ := json.Marshal(aerr.body())
-	s.data(b)
+	s.dataLocked(b)
 	s.writeLocked([]byte("data: [DONE]\n\n"))
 }
