@@ -283,3 +283,37 @@ func TestAllowListRefusesOtherTools(t *testing.T) {
 		t.Errorf("the model was not told why echo did not run: %v", tool)
 	}
 }
+
+func TestTurnCapEndsWithFinishReasonLength(t *testing.T) {
+	f := newFixture(t, toolRound(), withTools(t), func(o *serve.Options, _ *inference.Config) { o.Agent.MaxTurns = 1 })
+	s := readSSE(t, f.post(t, userRequest("capped", true)))
+	if s.finishReason() != "length" || s.content() != "Checking capped" || !s.done {
+		t.Errorf("finish %q, content %q", s.finishReason(), s.content())
+	}
+}
+
+func TestReasoningIsPassedOnAsReasoningContent(t *testing.T) {
+	f := newFixture(t, []fakemodel.Reply{{When: "user", Reasoning: "let me think", Text: "42"}})
+	s := readSSE(t, f.post(t, userRequest("q", true)))
+	var reasoning strings.Builder
+	for _, c := range s.chunks {
+		for _, ch := range choices(c) {
+			if r, ok := ch["delta"].(map[string]any)["reasoning_content"].(string); ok {
+				reasoning.WriteString(r)
+			}
+		}
+	}
+	if reasoning.String() != "let me think" || s.content() != "42" {
+		t.Errorf("stream: reasoning %q, content %q", reasoning.String(), s.content())
+	}
+	resp := f.post(t, userRequest("q", false))
+	var c struct {
+		Choices []struct {
+			Message map[string]any `json:"message"`
+		} `json:"choices"`
+	}
+	json.NewDecoder(resp.Body).Decode(&c)
+	if m := c.Choices[0].Message; m["reasoning_content"] != "let me think" || m["content"] != "42" {
+		t.Errorf("completion message %v", m)
+	}
+}
