@@ -84,7 +84,7 @@ func (r *recorder) errorEvent() *agent.Error {
 	return nil
 }
 
-func newAgent(t *testing.T, url string, tools agent.Toolbox) *agent.Agent {
+func newTestAgent(t *testing.T, url string, tools agent.Toolbox) *agent.Agent {
 	t.Helper()
 	c, err := inference.New(inference.Config{Model: "m", EndpointURL: url, IdleTimeout: 300 * time.Millisecond,
 		Getenv: func(string) string { return "" }})
@@ -143,7 +143,7 @@ func TestModelFaults(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			model := fakemodel.New(append(c.replies, fakemodel.Reply{Text: "next turn works"})...)
 			defer model.Close()
-			a := newAgent(t, model.URL, &echoTools{})
+			a := newTestAgent(t, model.URL, &echoTools{})
 			var conv agent.Conversation
 			conv.AddUser("hello")
 			rec := &recorder{}
@@ -188,7 +188,7 @@ func TestConnectionResetMidStream(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	a := newAgent(t, srv.URL, &echoTools{})
+	a := newTestAgent(t, srv.URL, &echoTools{})
 	var conv agent.Conversation
 	conv.AddUser("hi")
 	rec := &recorder{}
@@ -213,7 +213,7 @@ func TestBadToolCallsGetErrorResults(t *testing.T) {
 	)
 	defer model.Close()
 	tools := &echoTools{}
-	a := newAgent(t, model.URL, tools)
+	a := newTestAgent(t, model.URL, tools)
 	var conv agent.Conversation
 	conv.AddUser("go")
 	rec := &recorder{}
@@ -260,7 +260,7 @@ func TestExitToolEndsTurnAndAnswersEveryCall(t *testing.T) {
 	}})
 	defer model.Close()
 	tools := &echoTools{}
-	a := newAgent(t, model.URL, tools)
+	a := newTestAgent(t, model.URL, tools)
 	var conv agent.Conversation
 	conv.AddUser("finish")
 	done := a.Run(context.Background(), &conv, func(agent.Event) {})
@@ -277,7 +277,7 @@ func TestCancelDuringToolCallIsInterruptedAndConsistent(t *testing.T) {
 	model := fakemodel.New(echoCall, fakemodel.Reply{Text: "after"})
 	defer model.Close()
 	tools := &echoTools{block: make(chan struct{})}
-	a := newAgent(t, model.URL, tools)
+	a := newTestAgent(t, model.URL, tools)
 	var conv agent.Conversation
 	conv.AddUser("go")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -322,7 +322,7 @@ func TestApprovalDenyAndAllowForSession(t *testing.T) {
 		echoCall, fakemodel.Reply{Text: "ok3"})
 	defer model.Close()
 	tools := &echoTools{}
-	a := newAgent(t, model.URL, tools)
+	a := newTestAgent(t, model.URL, tools)
 	a.Ask = true
 	var conv agent.Conversation
 	answer := func(d agent.Decision) (asked int, results []agent.ToolResult) {

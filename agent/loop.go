@@ -42,6 +42,10 @@ type Agent struct {
 	Deny bool
 	// Request is a template for every model request (temperature, max_tokens...).
 	Request inference.ChatRequest
+	// AllowTools, when not nil, names the only tools that may run (serve --allow-tools): a
+	// call to any other tool is refused with a tool message that says so, without asking.
+	// The exit tools are always allowed.
+	AllowTools map[string]bool
 
 	mu      sync.Mutex
 	allowed map[string]bool
@@ -57,9 +61,24 @@ func (c *Conversation) AddUser(text string) {
 	c.Messages = append(c.Messages, inference.Message{Role: "user", Content: text})
 }
 
+// TurnOptions change one turn without changing the Agent, which other turns may be running
+// at the same time (serve runs many requests on one Agent).
+type TurnOptions struct {
+	// SystemPrompt, when not nil, replaces the agent's system prompt for this turn; "" sends
+	// none (a serve request that brings its own system messages).
+	SystemPrompt *string
+	// Request, when not nil, replaces the agent's Request template for this turn.
+	Request *inference.ChatRequest
+}
+
 // Run runs one user turn: the conversation must end with the user's message. It emits
 // events as they happen and returns the Done event it emitted last.
 func (a *Agent) Run(ctx context.Context, conv *Conversation, emit func(Event)) Done {
+	return a.RunTurn(ctx, conv, TurnOptions{}, emit)
+}
+
+// RunTurn is Run with options for this turn only.
+func (a *Agent) RunTurn(ctx context.Context, conv *Conversation, opts TurnOptions, emit func(Event)) Done {
 	maxTurns := a.MaxTurns
 	if maxTurns <= 0 {
 		maxTurns = DefaultMaxTurns
@@ -75,7 +94,7 @@ func (a *Agent) Run(ctx context.Context, conv *Conversation, emit func(Event)) D
 		if turn > maxTurns {
 			return done(Done{Turns: turn - 1, Stop: StopMaxTurns, Content: lastAssistantText(conv)})
 		}
-		msg, usage, err := a.complete(ctx, conv, tools, emit)
+		msg, usage, err := a.complete(ctx, conv, tools, opts, emit)
 		if usage != nil {
 			if total == nil {
 				total = &Usage{}
@@ -130,11 +149,18 @@ func (a *Agent) toolList() []inference.Tool {
 
 // complete makes one model request and streams its events. It returns the assembled
 // message even on error, so that what was streamed is kept.
-func (a *Agent) complete(ctx context.Context, conv *Conversation, tools []inference.Tool, emit func(Event)) (inference.Message, *Usage, error) {
+func (a *Agent) complete(ctx context.Context, conv *Conversation, tools []inference.Tool, opts TurnOptions, emit func(Event)) (inference.Message, *Usage, error) {
 	req := a.Request
+	if opts.Request != nil {
+		req = *opts.Request
+	}
+	system := a.SystemPrompt
+	if opts.SystemPrompt != nil {
+		system = *opts.SystemPrompt
+	}
 	req.Messages = make([]inference.Message, 0, len(conv.Messages)+1)
-	if a.SystemPrompt != "" {
-		req.Messages = append(req.Messages, inference.Message{Role: "system", Content: a.SystemPrompt})
+	if system != "" {
+		req.Messages = append(req.Messages, inference.Message{Role: "system", Content: system})
 	}
 	req.Messages = append(req.Messages, conv.Messages...)
 	req.Tools = tools
@@ -223,6 +249,9 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 	}
 	if a.Tools == nil {
 		return errorResult(call, fmt.Sprintf("Error: no tool named %q.", name))
+	}
+	if a.AllowTools != nil && !a.AllowTools[name] {
+		return errorResult(call, fmt.Sprintf("Refused: the tool %q is not in this agent's allow-list, so it was not run. Do not call it again; answer with the tools that are allowed, or without tools.", name))
 	}
 	if !a.approved(ctx, call, server, emit) {
 		if ctx.Err() != nil {

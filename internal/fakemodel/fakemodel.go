@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -52,6 +53,10 @@ type Reply struct {
 	ErrorMidStream string `json:"errorMidStream,omitempty"`
 	// Usage, when set, is sent in a last chunk with empty choices.
 	Usage *Usage `json:"usage,omitempty"`
+	// Echo appends the text of the request's last message to Text, so one script can answer
+	// many concurrent conversations and each answer shows which request it belongs to. The
+	// arguments of ToolCalls may also hold {{last}}, replaced by that text (JSON-escaped).
+	Echo bool `json:"echo,omitempty"`
 }
 
 // Usage is token accounting.
@@ -109,6 +114,7 @@ type Server struct {
 	script   []Reply
 	next     int
 	requests []Request
+	active   atomic.Int64
 }
 
 // New starts a fake model on 127.0.0.1 that plays the replies in order (or by When).
@@ -137,6 +143,11 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
+// Active returns how many requests are being answered right now. A test cancels a client
+// and waits for Active to reach zero to see the request was really ended (a Hang reply
+// returns only when the client goes away).
+func (s *Server) Active() int { return int(s.active.Load()) }
+
 // Add appends replies to the script.
 func (s *Server) Add(replies ...Reply) {
 	s.mu.Lock()
@@ -146,6 +157,8 @@ func (s *Server) Add(replies ...Reply) {
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	arrived := time.Now()
+	s.active.Add(1)
+	defer s.active.Add(-1)
 	body, _ := io.ReadAll(r.Body)
 	req := Request{Time: arrived, Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
 	var parsed struct {
@@ -162,6 +175,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		http.Error(w, `{"error":"fakemodel: no scripted reply left"}`, http.StatusInternalServerError)
 		return
+	}
+	if reply.Echo {
+		reply = echo(reply, MessageText(req.LastMessage()))
 	}
 	serve(w, r, reply)
 }
@@ -245,6 +261,38 @@ func serve(w http.ResponseWriter, r *http.Request, rep Reply) {
 	if !rep.NoDone {
 		send("data: [DONE]\n\n")
 	}
+}
+
+// echo fills an Echo reply in with the last message's text.
+func echo(rep Reply, last string) Reply {
+	rep.Text += last
+	escaped, _ := json.Marshal(last)
+	inner := string(escaped[1 : len(escaped)-1])
+	calls := make([]Call, len(rep.ToolCalls))
+	for i, c := range rep.ToolCalls {
+		c.Arguments = strings.ReplaceAll(c.Arguments, "{{last}}", inner)
+		calls[i] = c
+	}
+	rep.ToolCalls = calls
+	return rep
+}
+
+// MessageText is the text of a recorded message: its string content, or its text parts joined.
+func MessageText(m map[string]any) string {
+	switch c := m["content"].(type) {
+	case string:
+		return c
+	case []any:
+		var b strings.Builder
+		for _, p := range c {
+			if part, ok := p.(map[string]any); ok && part["type"] == "text" {
+				t, _ := part["text"].(string)
+				b.WriteString(t)
+			}
+		}
+		return b.String()
+	}
+	return ""
 }
 
 // Chunks returns the JSON chunks a reply streams.
