@@ -231,9 +231,9 @@ type result struct {
 	activity  []any
 }
 
-func (r *result) addContent(s string)          { r.content.WriteString(s) }
-func (r *result) addReasoning(s string)        { r.reasoning.WriteString(s) }
-func (r *result) addActivity(a any) { r.activity = append(r.activity, a) }
+func (r *result) addContent(s string)   { r.content.WriteString(s) }
+func (r *result) addReasoning(s string) { r.reasoning.WriteString(s) }
+func (r *result) addActivity(a any)     { r.activity = append(r.activity, a) }
 
 func (r *result) finish(w http.ResponseWriter, done agent.Done, failure *agent.Error, clientGone bool) {
 	switch done.Stop {

@@ -14,13 +14,13 @@ import (
 // a chunk that carries it has one choice with an empty delta, so OpenAI clients that do not
 // know the field see a chunk that adds nothing.
 type chunk struct {
-	ID           string         `json:"id"`
-	Object       string         `json:"object"`
-	Created      int64          `json:"created"`
-	Model        string         `json:"model"`
-	Choices      []chunkChoice  `json:"choices"`
-	Usage        *usageJSON     `json:"usage,omitempty"`
-	ToolActivity any `json:"tool_activity,omitempty"`
+	ID           string        `json:"id"`
+	Object       string        `json:"object"`
+	Created      int64         `json:"created"`
+	Model        string        `json:"model"`
+	Choices      []chunkChoice `json:"choices"`
+	Usage        *usageJSON    `json:"usage,omitempty"`
+	ToolActivity any           `json:"tool_activity,omitempty"`
 }
 
 type chunkChoice struct {
