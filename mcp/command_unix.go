@@ -3,6 +3,7 @@
 package mcp
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
 )
@@ -15,3 +16,12 @@ var inheritedEnv = []string{"HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER", 
 func detach(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
+
+// killGroup kills the server and everything it started (npx, shells, node...).
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+func isBrokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }
