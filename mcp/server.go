@@ -144,8 +144,9 @@ func (m *Manager) connectAs(s *server, kind string) (*conn, []mcp.Tool, error) {
 	c.client.OnNotification(func(n mcp.JSONRPCNotification) { m.onNotification(s, c, n) })
 	tools, err := m.handshake(ctx, s, c)
 	if err != nil {
+		err = m.explain(s, c, err) // before close: how the process ended is part of the story
 		c.close()
-		return nil, nil, m.explain(s, c, err)
+		return nil, nil, err
 	}
 	return c, tools, nil
 }

@@ -1,0 +1,76 @@
+package mcp
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+)
+
+// The fake stdio servers of the fault tests are this test binary run again with
+// FAKE_MCP_SERVER set to a behaviour.
+func TestMain(m *testing.M) {
+	if mode := os.Getenv("FAKE_MCP_SERVER"); mode != "" {
+		fakeServer(mode)
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// fakeServerConfig is a stdio server config that runs the fake server in mode.
+func fakeServerConfig(name, mode string) ServerConfig {
+	return ServerConfig{Name: name, Command: os.Args[0], Args: []string{"-test.run=^$"}, Env: map[string]string{"FAKE_MCP_SERVER": mode}}
+}
+
+func fakeServer(mode string) {
+	switch mode {
+	case "crash-at-start":
+		fmt.Fprintln(os.Stderr, "fatal: cannot read config.toml")
+		os.Exit(3)
+	case "garbage":
+		fmt.Println("Welcome to my server v1.0!")
+		fmt.Println("Listening on stdio...")
+	case "slow":
+		time.Sleep(1500 * time.Millisecond)
+	}
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<20)
+	out := json.NewEncoder(os.Stdout)
+	for in.Scan() {
+		var msg struct {
+			ID     json.RawMessage `json:"id"`
+			Method string          `json:"method"`
+			Params struct {
+				Name string `json:"name"`
+			} `json:"params"`
+		}
+		if json.Unmarshal(in.Bytes(), &msg) != nil || msg.ID == nil {
+			continue
+		}
+		if mode == "silent" || mode == "garbage" {
+			continue
+		}
+		var result any
+		switch msg.Method {
+		case "initialize":
+			result = map[string]any{"protocolVersion": "2025-11-25", "capabilities": map[string]any{"tools": map[string]any{}},
+				"serverInfo": map[string]any{"name": "fake", "version": "1"}}
+		case "tools/list":
+			result = map[string]any{"tools": []any{
+				map[string]any{"name": "ok", "inputSchema": map[string]any{"type": "object"}},
+				map[string]any{"name": "crash", "inputSchema": map[string]any{"type": "object"}},
+			}}
+		case "tools/call":
+			if msg.Params.Name == "crash" {
+				fmt.Fprintln(os.Stderr, "panic: the tool blew up")
+				os.Exit(2)
+			}
+			result = map[string]any{"content": []any{map[string]any{"type": "text", "text": fmt.Sprintf("ok from pid %d", os.Getpid())}}}
+		default:
+			result = map[string]any{}
+		}
+		out.Encode(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": result})
+	}
+}
