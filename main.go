@@ -80,6 +80,7 @@ headless for scripts, or as an OpenAI-compatible HTTP endpoint.`,
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w (see %s --help)", err, c.CommandPath())}
 	})
 	root.AddCommand(newRunCmd())
+	root.AddCommand(newMCPCmd())
 	return root
 }
 

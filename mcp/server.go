@@ -181,8 +181,12 @@ func (m *Manager) handshake(ctx context.Context, s *server, c *conn) ([]mcp.Tool
 // that died says how, and what it printed (stderr, or stdout that was not JSON-RPC) is the
 // usual real reason.
 func (m *Manager) explain(s *server, c *conn, err error) error {
-	if errors.Is(err, context.DeadlineExceeded) {
+	var auth *transport.AuthorizationRequiredError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
 		err = fmt.Errorf("no answer within %s (%v)", m.opts.StartTimeout, err)
+	case errors.As(err, &auth):
+		err = fmt.Errorf("%w: the server wants an OAuth login, which tiny-agents does not do yet; give a token in the server's headers (Authorization: Bearer ...)", err)
 	}
 	if c != nil && c.proc != nil {
 		if exit := c.proc.waitExit(200 * time.Millisecond); exit != nil {
