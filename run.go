@@ -85,6 +85,18 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	var p headless.Printer
+	switch {
+	case headlessRun && f.output == "json":
+		p = headless.NewJSON(os.Stdout)
+	case headlessRun:
+		p = headless.NewText(os.Stdout, os.Stderr)
+	default:
+		p = headless.NewText(os.Stdout, os.Stdout)
+	}
+	// Servers report late joins and restarts from background goroutines; the printers are
+	// safe for that.
+	f.OnNotice = func(n agent.Notice) { p.Print(n) }
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err
@@ -92,17 +104,13 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	defer a.Close()
 	a.Agent.Deny = f.approve == "never"
 	if headlessRun {
-		return runHeadless(ctx, a, f)
+		return runHeadless(ctx, a, f, p)
 	}
-	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr)
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, p)
 }
 
-func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
-	var p headless.Printer
-	if f.output == "json" {
-		p = headless.NewJSON(os.Stdout)
-	} else {
-		p = headless.NewText(os.Stdout, os.Stderr)
+func runHeadless(ctx context.Context, a *app.App, f *runFlags, p headless.Printer) error {
+	if f.output != "json" {
 		printServerErrors(a.Ready, os.Stderr)
 	}
 	p.Print(a.Ready)
@@ -128,10 +136,9 @@ func printServerErrors(r agent.Ready, w io.Writer) {
 
 // runLineChat is the plain chat used when stdin or stdout is not a terminal: a prompt, the
 // streamed answer, and a line per tool call. Ctrl+C stops the running turn; EOF quits.
-func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer) error {
+func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer, p headless.Printer) error {
 	fmt.Fprintf(out, "Agent %s ready: model %s, %d tools.\n", a.Config.Name, a.Ready.Model, len(a.Ready.Tools))
 	printServerErrors(a.Ready, errw)
-	p := headless.NewText(out, out)
 	var conv agent.Conversation
 	lines := bufio.NewScanner(in)
 	lines.Buffer(make([]byte, 64*1024), 4*1024*1024)

@@ -25,6 +25,11 @@ type Options struct {
 	Timeout     time.Duration
 	ToolTimeout time.Duration
 	Version     string
+	// OnNotice receives what the user should know about the servers outside a turn (a slow
+	// server that joined late, changed tools, a restart), from background goroutines.
+	OnNotice func(agent.Notice)
+	// ReadyWait bounds how long Start waits for the servers (zero: mcp's default).
+	ReadyWait time.Duration
 }
 
 // App is a started agent.
@@ -65,7 +70,13 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version, ToolTimeout: opts.ToolTimeout})
+	onNotice := func(n mcp.Notice) {
+		if opts.OnNotice != nil {
+			opts.OnNotice(agent.Notice{Server: n.Server, Text: n.Text})
+		}
+	}
+	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version,
+		ToolTimeout: opts.ToolTimeout, ReadyWait: opts.ReadyWait, OnNotice: onNotice})
 	servers.Start(ctx, cfg.Servers)
 	a := &App{
 		Config:  cfg,
@@ -80,6 +91,9 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 		info := agent.ServerInfo{Name: s.Name, Transport: s.Transport, Tools: s.Tools}
 		if s.Err != nil {
 			info.Error = s.Err.Error()
+		}
+		if s.Starting {
+			info.State = "starting"
 		}
 		a.Ready.Servers = append(a.Ready.Servers, info)
 	}

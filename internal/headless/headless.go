@@ -121,6 +121,8 @@ func (p *Text) Print(ev agent.Event) {
 		fmt.Fprintf(p.trace, "%s %s %s\n", mark, safetext.Strip(e.Name), oneLine(e.Content, 200))
 	case agent.Error:
 		fmt.Fprintf(p.trace, "error (%s): %s\n", e.Kind, safetext.Strip(e.Err.Error()))
+	case agent.Notice:
+		fmt.Fprintf(p.trace, "server %s: %s\n", safetext.Strip(e.Server), safetext.Strip(e.Text))
 	case agent.Done:
 		if p.lastByte != '\n' {
 			io.WriteString(p.out, "\n")
