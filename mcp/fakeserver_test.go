@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync"
 	"testing"
 	"time"
 )
@@ -37,7 +38,13 @@ func fakeServer(mode string) {
 	}
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 1<<20)
-	out := json.NewEncoder(os.Stdout)
+	var outMu sync.Mutex
+	enc := json.NewEncoder(os.Stdout)
+	reply := func(v any) {
+		outMu.Lock()
+		defer outMu.Unlock()
+		enc.Encode(v)
+	}
 	for in.Scan() {
 		var msg struct {
 			ID     json.RawMessage `json:"id"`
@@ -46,7 +53,14 @@ func fakeServer(mode string) {
 				Name string `json:"name"`
 			} `json:"params"`
 		}
-		if json.Unmarshal(in.Bytes(), &msg) != nil || msg.ID == nil {
+		if json.Unmarshal(in.Bytes(), &msg) != nil {
+			continue
+		}
+		if msg.Method == "notifications/cancelled" {
+			// The test reads the server's stderr log to see the notification arrived.
+			fmt.Fprintf(os.Stderr, "got notifications/cancelled: %s\n", in.Bytes())
+		}
+		if msg.ID == nil {
 			continue
 		}
 		if mode == "silent" || mode == "garbage" {
@@ -61,8 +75,17 @@ func fakeServer(mode string) {
 			result = map[string]any{"tools": []any{
 				map[string]any{"name": "ok", "inputSchema": map[string]any{"type": "object"}},
 				map[string]any{"name": "crash", "inputSchema": map[string]any{"type": "object"}},
+				map[string]any{"name": "wait", "inputSchema": map[string]any{"type": "object"}},
 			}}
 		case "tools/call":
+			if msg.Params.Name == "wait" {
+				// Answered late, off the read loop, so the cancellation can be read meanwhile.
+				go func(id json.RawMessage) {
+					time.Sleep(10 * time.Second)
+					reply(map[string]any{"jsonrpc": "2.0", "id": id, "result": map[string]any{"content": []any{}}})
+				}(msg.ID)
+				continue
+			}
 			if msg.Params.Name == "crash" {
 				fmt.Fprintln(os.Stderr, "panic: the tool blew up")
 				os.Exit(2)
@@ -71,6 +94,6 @@ func fakeServer(mode string) {
 		default:
 			result = map[string]any{}
 		}
-		out.Encode(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": result})
+		reply(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "result": result})
 	}
 }

@@ -50,7 +50,7 @@ func TestABadServerKeepsItsOwnErrorAndTheOthersWork(t *testing.T) {
 	}
 	for _, s := range m.Servers() {
 		if s.Name == "good" {
-			if s.Err != nil || s.Tools != 2 {
+			if s.Err != nil || s.Tools != 3 {
 				t.Errorf("good server: %+v", s)
 			}
 			continue
@@ -115,19 +115,19 @@ func TestASlowServerJoinsAfterTheReadyWait(t *testing.T) {
 		t.Fatalf("Start waited %s, beyond its ready wait", d)
 	}
 	st := m.Servers()
-	if st[0].Err != nil || st[0].Tools != 2 || !st[1].Starting || st[1].Tools != 0 {
+	if st[0].Err != nil || st[0].Tools != 3 || !st[1].Starting || st[1].Tools != 0 {
 		t.Fatalf("at ready: %+v", st)
 	}
 	select {
 	case n := <-notices:
-		if n.Server != "slow" || !strings.Contains(n.Text, "ready (late), 2 tools") {
+		if n.Server != "slow" || !strings.Contains(n.Text, "ready (late), 3 tools") {
 			t.Fatalf("notice %+v", n)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow server never joined")
 	}
 	st = m.Servers()
-	if st[1].Starting || st[1].Tools != 2 {
+	if st[1].Starting || st[1].Tools != 3 {
 		t.Fatalf("after joining: %+v", st)
 	}
 	// Its tools collide with the fast server's: the later server's get its prefix.
@@ -145,13 +145,13 @@ func TestToolNameCollisionsAndAllowedTools(t *testing.T) {
 	var notices []string
 	m := startManager(t, Options{OnNotice: func(n Notice) { mu.Lock(); notices = append(notices, n.Text); mu.Unlock() }}, a, b, c)
 	got := strings.Join(ToolNames(m.Tools()), ",")
-	if got != "ok,crash,beta__ok,beta__crash,gamma__ok" {
+	if got != "ok,crash,wait,beta__ok,beta__crash,beta__wait,gamma__ok" {
 		t.Fatalf("tools %s", got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	all := strings.Join(notices, "\n")
-	if len(notices) != 3 || !strings.Contains(all, `tool "ok" is also on server alpha, so this server's is named "beta__ok"`) {
+	if len(notices) != 4 || !strings.Contains(all, `tool "ok" is also on server alpha, so this server's is named "beta__ok"`) {
 		t.Fatalf("notices %q", notices)
 	}
 }
