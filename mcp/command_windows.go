@@ -28,3 +28,6 @@ func killGroup(cmd *exec.Cmd) {
 func isBrokenPipe(err error) bool {
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.Errno(232))
 }
+
+// terminateGroup kills the server: Windows has no SIGTERM for console programs.
+func terminateGroup(cmd *exec.Cmd) { killGroup(cmd) }

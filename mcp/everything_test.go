@@ -18,6 +18,11 @@ import (
 // on a loopback port for the test.
 func everything(t *testing.T, transport string) ServerConfig {
 	t.Helper()
+	return everythingB(t, transport)
+}
+
+func everythingB(t testing.TB, transport string) ServerConfig {
+	t.Helper()
 	switch transport {
 	case "sse":
 		return ServerConfig{Name: "everything", Type: "sse", URL: testservers.EverythingHTTP(t, "sse") + "/sse"}

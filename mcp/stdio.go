@@ -114,19 +114,33 @@ func (p *stdioProcess) waitExit(d time.Duration) error {
 	}
 }
 
-// stop ends the process: its stdin is closed already (mcp-go's Close), so a well-behaved
-// server exits; one that does not is killed with its process group.
+// stop ends the process: its stdin is closed (as the MCP spec asks), which ends a
+// well-behaved server; one still running shortly after is sent SIGTERM with its process group,
+// then SIGKILL. The waits are short because the user waits for them when quitting (many
+// servers, server-everything among them, keep running after stdin closes).
 func (p *stdioProcess) stop() {
 	p.stdin.Close()
-	select {
-	case <-p.exited:
-	case <-time.After(2 * time.Second):
-		killGroup(p.cmd)
-		<-p.exited
+	if !p.waitFor(300 * time.Millisecond) {
+		terminateGroup(p.cmd)
+		if !p.waitFor(time.Second) {
+			killGroup(p.cmd)
+			<-p.exited
+		}
 	}
 	// Children of the server that kept running still hold the group; end them too.
 	killGroup(p.cmd)
 	p.stdout.Close()
+}
+
+func (p *stdioProcess) waitFor(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-p.exited:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // stdoutSniffer passes a server's stdout through and remembers the last lines that were not
