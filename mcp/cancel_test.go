@@ -26,7 +26,8 @@ func TestATimedOutCallSendsNotificationsCancelledOverHTTP(t *testing.T) {
 	cancelled := make(chan string, 1)
 	srv := httptest.NewServer(fakeHTTPServer(cancelled))
 	defer srv.Close()
-	m := startManager(t, Options{ToolTimeout: 300 * time.Millisecond}, ServerConfig{Name: "h", Type: "http", URL: srv.URL + "/mcp"})
+	m := startManager(t, Options{ToolTimeout: 300 * time.Millisecond}, ServerConfig{Name: "h", Type: "http", URL: srv.URL + "/mcp",
+		Headers: map[string]string{"Authorization": "Bearer secret-token"}})
 	if st := m.Servers()[0]; st.Err != nil {
 		t.Fatal(st.Err)
 	}
@@ -47,6 +48,10 @@ func TestATimedOutCallSendsNotificationsCancelledOverHTTP(t *testing.T) {
 // before the client goes away. It sends every notifications/cancelled it gets on cancelled.
 func fakeHTTPServer(cancelled chan<- string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer secret-token" {
+			http.Error(w, "no token", http.StatusUnauthorized)
+			return
+		}
 		if r.Method != http.MethodPost {
 			w.WriteHeader(http.StatusMethodNotAllowed)
 			return

@@ -45,10 +45,12 @@ func fakeServer(mode string) {
 		defer outMu.Unlock()
 		enc.Encode(v)
 	}
+	var samplingCall json.RawMessage // the tools/call waiting for our sampling request's answer
 	for in.Scan() {
 		var msg struct {
 			ID     json.RawMessage `json:"id"`
 			Method string          `json:"method"`
+			Error  any             `json:"error"`
 			Params struct {
 				Name string `json:"name"`
 			} `json:"params"`
@@ -61,6 +63,12 @@ func fakeServer(mode string) {
 			fmt.Fprintf(os.Stderr, "got notifications/cancelled: %s\n", in.Bytes())
 		}
 		if msg.ID == nil {
+			continue
+		}
+		if msg.Method == "" && string(msg.ID) == `"sampling-1"` {
+			text, _ := json.Marshal(msg.Error)
+			reply(map[string]any{"jsonrpc": "2.0", "id": samplingCall, "result": map[string]any{
+				"content": []any{map[string]any{"type": "text", "text": "sampling answer: " + string(text)}}}})
 			continue
 		}
 		if mode == "silent" || mode == "garbage" {
@@ -76,6 +84,7 @@ func fakeServer(mode string) {
 				map[string]any{"name": "ok", "inputSchema": map[string]any{"type": "object"}},
 				map[string]any{"name": "crash", "inputSchema": map[string]any{"type": "object"}},
 				map[string]any{"name": "wait", "inputSchema": map[string]any{"type": "object"}},
+				map[string]any{"name": "sample", "inputSchema": map[string]any{"type": "object"}},
 			}}
 		case "tools/call":
 			if msg.Params.Name == "wait" {
@@ -84,6 +93,12 @@ func fakeServer(mode string) {
 					time.Sleep(10 * time.Second)
 					reply(map[string]any{"jsonrpc": "2.0", "id": id, "result": map[string]any{"content": []any{}}})
 				}(msg.ID)
+				continue
+			}
+			if msg.Params.Name == "sample" {
+				samplingCall = msg.ID
+				reply(map[string]any{"jsonrpc": "2.0", "id": "sampling-1", "method": "sampling/createMessage",
+					"params": map[string]any{"messages": []any{}, "maxTokens": 10}})
 				continue
 			}
 			if msg.Params.Name == "crash" {

@@ -1,8 +1,12 @@
 package mcp
 
 import (
+	"os"
+	"path/filepath"
+
 	"context"
 	"errors"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,6 +23,8 @@ func TestABadServerKeepsItsOwnErrorAndTheOthersWork(t *testing.T) {
 		http.Error(w, "internal failure in the upstream database", http.StatusInternalServerError)
 	}))
 	defer fail500.Close()
+	needsToken := httptest.NewServer(fakeHTTPServer(nil))
+	defer needsToken.Close()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -34,14 +40,16 @@ func TestABadServerKeepsItsOwnErrorAndTheOthersWork(t *testing.T) {
 		fakeServerConfig("garbage", "garbage"),
 		{Name: "fails500", Type: "http", URL: fail500.URL + "/mcp"},
 		{Name: "refused", URL: refused},
+		{Name: "needs-login", Type: "http", URL: needsToken.URL + "/mcp"},
 	}
 	want := map[string][]string{
-		"missing":  {`command "tiny-agents-no-such-server" not found`},
-		"crashes":  {"exited", "exit status 3", "fatal: cannot read config.toml"},
-		"silent":   {"no answer within 1.5s", "initialize"},
-		"garbage":  {"no answer within 1.5s", "Welcome to my server v1.0!", "not MCP"},
-		"fails500": {"500", "internal failure in the upstream database"},
-		"refused":  {"connection refused"},
+		"missing":     {`command "tiny-agents-no-such-server" not found`},
+		"crashes":     {"exited", "exit status 3", "fatal: cannot read config.toml"},
+		"silent":      {"no answer within 1.5s", "initialize"},
+		"garbage":     {"no answer within 1.5s", "Welcome to my server v1.0!", "not MCP"},
+		"fails500":    {"500", "internal failure in the upstream database"},
+		"refused":     {"connection refused"},
+		"needs-login": {"authorization required", "OAuth login", "Authorization: Bearer"},
 	}
 	start := time.Now()
 	m := startManager(t, Options{StartTimeout: 1500 * time.Millisecond}, cfgs...)
@@ -50,7 +58,7 @@ func TestABadServerKeepsItsOwnErrorAndTheOthersWork(t *testing.T) {
 	}
 	for _, s := range m.Servers() {
 		if s.Name == "good" {
-			if s.Err != nil || s.Tools != 3 {
+			if s.Err != nil || s.Tools != 4 {
 				t.Errorf("good server: %+v", s)
 			}
 			continue
@@ -115,19 +123,19 @@ func TestASlowServerJoinsAfterTheReadyWait(t *testing.T) {
 		t.Fatalf("Start waited %s, beyond its ready wait", d)
 	}
 	st := m.Servers()
-	if st[0].Err != nil || st[0].Tools != 3 || !st[1].Starting || st[1].Tools != 0 {
+	if st[0].Err != nil || st[0].Tools != 4 || !st[1].Starting || st[1].Tools != 0 {
 		t.Fatalf("at ready: %+v", st)
 	}
 	select {
 	case n := <-notices:
-		if n.Server != "slow" || !strings.Contains(n.Text, "ready (late), 3 tools") {
+		if n.Server != "slow" || !strings.Contains(n.Text, "ready (late), 4 tools") {
 			t.Fatalf("notice %+v", n)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the slow server never joined")
 	}
 	st = m.Servers()
-	if st[1].Starting || st[1].Tools != 3 {
+	if st[1].Starting || st[1].Tools != 4 {
 		t.Fatalf("after joining: %+v", st)
 	}
 	// Its tools collide with the fast server's: the later server's get its prefix.
@@ -145,13 +153,13 @@ func TestToolNameCollisionsAndAllowedTools(t *testing.T) {
 	var notices []string
 	m := startManager(t, Options{OnNotice: func(n Notice) { mu.Lock(); notices = append(notices, n.Text); mu.Unlock() }}, a, b, c)
 	got := strings.Join(ToolNames(m.Tools()), ",")
-	if got != "ok,crash,wait,beta__ok,beta__crash,beta__wait,gamma__ok" {
+	if got != "ok,crash,wait,sample,beta__ok,beta__crash,beta__wait,beta__sample,gamma__ok" {
 		t.Fatalf("tools %s", got)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	all := strings.Join(notices, "\n")
-	if len(notices) != 4 || !strings.Contains(all, `tool "ok" is also on server alpha, so this server's is named "beta__ok"`) {
+	if len(notices) != 5 || !strings.Contains(all, `tool "ok" is also on server alpha, so this server's is named "beta__ok"`) {
 		t.Fatalf("notices %q", notices)
 	}
 }
@@ -182,5 +190,21 @@ func TestDefaultElicitation(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestSamplingIsDeclinedWithAClearError(t *testing.T) {
+	m := startManager(t, Options{}, fakeServerConfig("sampler", "ok"))
+	r, err := m.Call(context.Background(), "sample", map[string]any{}, nil)
+	if err != nil || !strings.Contains(r.Text, "does not offer sampling") || !strings.Contains(r.Text, "-32601") {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
+
+func TestDefaultRootIsTheWorkingDirectory(t *testing.T) {
+	wd, _ := os.Getwd()
+	res, err := (&rootsHandler{}).ListRoots(context.Background(), mcpgo.ListRootsRequest{})
+	if err != nil || len(res.Roots) != 1 || res.Roots[0].URI != "file://"+filepath.ToSlash(wd) {
+		t.Fatalf("%+v %v", res, err)
 	}
 }
