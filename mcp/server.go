@@ -208,7 +208,11 @@ func (s *server) logger() *slog.Logger {
 // usually the real reason ("Cannot find module ...").
 func (s *server) withStderr(err error) error {
 	if tail := s.stderr.LastLines(3); tail != "" {
-		return fmt.Errorf("%w; stderr: %s", err, tail)
+		label := "log"
+		if s.cfg.Transport() == "stdio" {
+			label = "stderr"
+		}
+		return fmt.Errorf("%w; %s: %s", err, label, tail)
 	}
 	return err
 }
