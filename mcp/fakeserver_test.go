@@ -77,9 +77,17 @@ func fakeServer(mode string) {
 		var result any
 		switch msg.Method {
 		case "initialize":
-			result = map[string]any{"protocolVersion": "2025-11-25", "capabilities": map[string]any{"tools": map[string]any{}},
+			caps := map[string]any{"tools": map[string]any{}}
+			if mode == "prompts-only" {
+				caps = map[string]any{"prompts": map[string]any{}}
+			}
+			result = map[string]any{"protocolVersion": "2025-11-25", "capabilities": caps,
 				"serverInfo": map[string]any{"name": "fake", "version": "1"}}
 		case "tools/list":
+			if mode == "prompts-only" {
+				reply(map[string]any{"jsonrpc": "2.0", "id": msg.ID, "error": map[string]any{"code": -32601, "message": "Method not found"}})
+				continue
+			}
 			result = map[string]any{"tools": []any{
 				map[string]any{"name": "ok", "inputSchema": map[string]any{"type": "object"}},
 				map[string]any{"name": "crash", "inputSchema": map[string]any{"type": "object"}},

@@ -208,3 +208,10 @@ func TestDefaultRootIsTheWorkingDirectory(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+func TestAServerWithoutToolsIsReadyWithNone(t *testing.T) {
+	m := startManager(t, Options{}, fakeServerConfig("prompts", "prompts-only"), fakeServerConfig("tools", "ok"))
+	if st := m.Servers(); st[0].Err != nil || st[0].Tools != 0 || st[1].Tools != 4 {
+		t.Fatalf("%+v", st)
+	}
+}

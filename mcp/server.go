@@ -167,8 +167,13 @@ func (m *Manager) handshake(ctx context.Context, s *server, c *conn) ([]mcp.Tool
 	req := mcp.InitializeRequest{}
 	req.Params.ProtocolVersion = ProtocolVersion
 	req.Params.ClientInfo = mcp.Implementation{Name: m.opts.ClientName, Version: m.opts.ClientVersion}
-	if _, err := c.client.Initialize(ctx, req); err != nil {
+	init, err := c.client.Initialize(ctx, req)
+	if err != nil {
 		return nil, fmt.Errorf("initialize: %w", err)
+	}
+	if init.Capabilities.Tools == nil {
+		// A server of only prompts or resources: nothing to list (tools/list would fail).
+		return nil, nil
 	}
 	res, err := c.client.ListTools(ctx, mcp.ListToolsRequest{})
 	if err != nil {
