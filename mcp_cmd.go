@@ -50,7 +50,7 @@ after --, the command line of a stdio server:
 	pf.StringVar(&f.transport, "transport", "", "force the transport of a URL: http or sse")
 	pf.StringArrayVar(&f.headers, "header", nil, "HTTP header for a URL server, as K=V or 'K: V' (repeatable)")
 	pf.StringArrayVar(&f.env, "env", nil, "environment variable for a stdio server, as K=V (repeatable)")
-	pf.DurationVar(&f.timeout, "timeout", 2*time.Minute, "timeout of the tool call (and of the connection)")
+	pf.DurationVar(&f.timeout, "timeout", 2*time.Minute, "timeout of the tool call (the connection has its own minute)")
 
 	tools := &cobra.Command{
 		Use:   "tools SERVER | tools -- COMMAND [ARGS...]",
@@ -206,7 +206,9 @@ func runMCP(cmd *cobra.Command, f *mcpFlags, args []string, call bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	startTimeout := min(f.timeout, time.Minute)
+	// The handshake's bound is not --timeout: a short call timeout must not fail a slow
+	// `npx -y` start.
+	startTimeout := time.Minute
 	m := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: version(),
 		StartTimeout: startTimeout, ReadyWait: startTimeout + time.Second, ToolTimeout: f.timeout})
 	defer m.Close()
