@@ -20,6 +20,10 @@ func TestACancelledCallSendsNotificationsCancelledOverStdio(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 	waitFor(t, func() bool { return strings.Contains(m.Stderr("slowpoke"), `"requestId":`) }, "notifications/cancelled in the server's log")
+	time.Sleep(200 * time.Millisecond)
+	if n := strings.Count(m.Stderr("slowpoke"), "got notifications/cancelled"); n != 1 {
+		t.Fatalf("%d notifications/cancelled, want exactly one:\n%s", n, m.Stderr("slowpoke"))
+	}
 }
 
 func TestATimedOutCallSendsNotificationsCancelledOverHTTP(t *testing.T) {
