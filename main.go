@@ -39,6 +39,11 @@ func (e *exitError) Error() string {
 
 func (e *exitError) Unwrap() error { return e.err }
 
+// usageErr is a bad-usage error (exit status 2).
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
 func main() {
 	inference.Version = version()
 	root := newRootCmd()
@@ -82,6 +87,7 @@ headless for scripts, or as an OpenAI-compatible HTTP endpoint.`,
 	})
 	root.AddCommand(newRunCmd())
 	root.AddCommand(newServeCmd())
+	root.AddCommand(newMCPCmd())
 	return root
 }
 

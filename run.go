@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -125,6 +126,26 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		f.Debug.Printf("notice: %s", n)
 		fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(n)))
 	}
+	var p headless.Printer
+	switch {
+	case headlessRun && f.output == "json":
+		p = headless.NewJSON(os.Stdout)
+	case headlessRun:
+		p = headless.NewText(os.Stdout, os.Stderr)
+	default:
+		p = headless.NewText(os.Stdout, os.Stdout)
+	}
+	// Servers report late joins and restarts from background goroutines; the printers are
+	// safe for that. Notices before ready are already in ready's server list, and ready must
+	// come first, so they are only logged.
+	var readyOut atomic.Bool
+	f.OnNotice = func(n agent.Notice) {
+		f.Debug.Printf("notice: server %s: %s", n.Server, n.Text)
+		if readyOut.Load() {
+			p.Print(n)
+		}
+	}
+	p = readyFirst{p, &readyOut}
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err
@@ -132,17 +153,26 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	defer a.Close()
 	a.Agent.Deny = f.approve == "never"
 	if headlessRun {
-		return runHeadless(ctx, a, f)
+		return runHeadless(ctx, a, f, p)
 	}
-	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr)
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, p)
 }
 
-func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
-	var p headless.Printer
-	if f.output == "json" {
-		p = headless.NewJSON(os.Stdout)
-	} else {
-		p = headless.NewText(os.Stdout, os.Stderr)
+// readyFirst marks when the ready event has been printed.
+type readyFirst struct {
+	headless.Printer
+	out *atomic.Bool
+}
+
+func (r readyFirst) Print(ev agent.Event) {
+	r.Printer.Print(ev)
+	if _, ok := ev.(agent.Ready); ok {
+		r.out.Store(true)
+	}
+}
+
+func runHeadless(ctx context.Context, a *app.App, f *runFlags, p headless.Printer) error {
+	if f.output != "json" {
 		printServerErrors(a.Ready, os.Stderr)
 	}
 	emit := debugEvents(f.Debug, p.Print)
@@ -185,10 +215,9 @@ func printServerErrors(r agent.Ready, w io.Writer) {
 
 // runLineChat is the plain chat used when stdin or stdout is not a terminal: a prompt, the
 // streamed answer, and a line per tool call. Ctrl+C stops the running turn; EOF quits.
-func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer) error {
+func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer, p headless.Printer) error {
 	fmt.Fprintf(out, "Agent %s ready: model %s, %d tools.\n", a.Config.Name, a.Ready.Model, len(a.Ready.Tools))
 	printServerErrors(a.Ready, errw)
-	p := headless.NewText(out, out)
 	var conv agent.Conversation
 	lines := bufio.NewScanner(in)
 	lines.Buffer(make([]byte, 64*1024), 4*1024*1024)

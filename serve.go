@@ -76,10 +76,6 @@ TINY_AGENTS_SERVE_KEY (or --serve-key) before listening anywhere else.`,
 	return cmd
 }
 
-func usageErr(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
-}
-
 func serveAgent(cmd *cobra.Command, f *serveFlags, errw io.Writer) error {
 	if f.Agent == "" {
 		return usageErr("name an agent: tiny-agents serve ./my-agent (a folder with agent.json, or an agent.json file)")

@@ -16,6 +16,9 @@ type ServerInfo struct {
 	Transport string `json:"transport"`
 	Tools     int    `json:"tools"`
 	Error     string `json:"error,omitempty"`
+	// State is "starting" for a server still connecting when the agent became ready; its
+	// tools join later, announced by a Notice.
+	State string `json:"state,omitempty"`
 }
 
 // Ready says the agent is started: its model, backend, tools and servers.

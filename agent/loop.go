@@ -40,6 +40,11 @@ type Agent struct {
 	Ask bool
 	// Deny refuses every tool call without asking (headless `--approve never`).
 	Deny bool
+	// Elicit sends the servers' elicitation requests during a tool call to the front end as
+	// ElicitationRequest events, and waits for the reply. When false, the toolbox answers
+	// them itself (mcp.DefaultElicit: the schema's defaults, else decline), as headless
+	// runs must.
+	Elicit bool
 	// Request is a template for every model request (temperature, max_tokens...).
 	Request inference.ChatRequest
 	// AllowTools, when not nil, names the only tools that may run (serve --allow-tools): a
@@ -262,6 +267,9 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 	progress := func(p mcp.Progress) {
 		emit(ToolProgress{ID: call.ID, Progress: p.Progress, Total: p.Total, Message: p.Message})
 	}
+	if a.Elicit {
+		ctx = mcp.WithElicitation(ctx, elicitVia(emit))
+	}
 	r, err := a.Tools.Call(ctx, name, args, progress)
 	if err != nil {
 		if errors.Is(err, mcp.ErrUnknownTool) {
@@ -318,4 +326,19 @@ func lastAssistantText(conv *Conversation) string {
 		}
 	}
 	return ""
+}
+
+// elicitVia turns a server's elicitation request into an ElicitationRequest event and waits
+// for the front end's reply; a call that ends first cancels the form.
+func elicitVia(emit func(Event)) mcp.ElicitFunc {
+	return func(ctx context.Context, req mcp.ElicitationRequest) (mcp.ElicitationReply, error) {
+		reply := make(chan ElicitationReply, 1)
+		emit(ElicitationRequest{Server: req.Server, Message: req.Message, Schema: req.Schema, Reply: reply})
+		select {
+		case r := <-reply:
+			return mcp.ElicitationReply{Action: r.Action, Content: r.Content}, nil
+		case <-ctx.Done():
+			return mcp.ElicitationReply{Action: "cancel"}, nil
+		}
+	}
 }

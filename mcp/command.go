@@ -1,12 +1,8 @@
 package mcp
 
 import (
-	"context"
 	"os"
-	"os/exec"
 	"sort"
-
-	"github.com/mark3labs/mcp-go/client/transport"
 )
 
 // childEnv is the environment of a stdio server: a minimal safe set inherited from us (as the
@@ -28,15 +24,4 @@ func childEnv(extra map[string]string) []string {
 		env = append(env, k+"="+extra[k])
 	}
 	return env
-}
-
-func commandFunc(cfg ServerConfig) transport.CommandFunc {
-	return func(ctx context.Context, command string, _ []string, args []string) (*exec.Cmd, error) {
-		// Not CommandContext: the server must outlive the start-up context; Close stops it.
-		cmd := exec.Command(command, args...)
-		cmd.Env = childEnv(cfg.Env)
-		cmd.Dir = cfg.Cwd
-		detach(cmd)
-		return cmd, nil
-	}
 }

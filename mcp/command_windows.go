@@ -3,6 +3,7 @@
 package mcp
 
 import (
+	"errors"
 	"os/exec"
 	"syscall"
 )
@@ -15,3 +16,18 @@ var inheritedEnv = []string{"APPDATA", "HOMEDRIVE", "HOMEPATH", "LOCALAPPDATA", 
 func detach(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{CreationFlags: syscall.CREATE_NEW_PROCESS_GROUP}
 }
+
+// killGroup kills the server. Its children are not tracked on Windows (no job object).
+func killGroup(cmd *exec.Cmd) {
+	if cmd.Process != nil {
+		_ = cmd.Process.Kill()
+	}
+}
+
+// isBrokenPipe: ERROR_NO_DATA (232) is what writing to a pipe whose reader has gone gives.
+func isBrokenPipe(err error) bool {
+	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.Errno(232))
+}
+
+// terminateGroup kills the server: Windows has no SIGTERM for console programs.
+func terminateGroup(cmd *exec.Cmd) { killGroup(cmd) }

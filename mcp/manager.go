@@ -3,30 +3,45 @@ package mcp
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"sync"
 	"time"
-
-	mcpclient "github.com/mark3labs/mcp-go/client"
-	"github.com/mark3labs/mcp-go/client/transport"
-	"github.com/mark3labs/mcp-go/mcp"
 )
 
 // ProtocolVersion is the MCP revision we ask for; the server's answer is accepted. mcp-go's
 // newest default (2026-07-28, stateless) is not understood by the official conformance suite
-// and most servers in the wild, so we pin the last stateful revision.
+// and most servers in the wild, so we pin the last stateful revision. Pinning it also keeps
+// mcp-go from probing with server/discover first.
 const ProtocolVersion = "2025-11-25"
 
 // Options tune a Manager.
 type Options struct {
 	// ClientName and ClientVersion are sent in initialize.
 	ClientName, ClientVersion string
-	// StartTimeout bounds how long Start waits for the servers. Zero means 30s.
+	// StartTimeout bounds one server's connection and handshake. Zero means 60s (a first
+	// `npx -y` download is slow).
 	StartTimeout time.Duration
+	// ReadyWait bounds how long Start waits for all servers before returning; slower servers
+	// keep starting in the background and join later with a Notice. Zero means 10s.
+	ReadyWait time.Duration
 	// ToolTimeout bounds one tool call. Zero means 2 minutes.
 	ToolTimeout time.Duration
+	// OnNotice, when set, receives what the user should know outside a turn: a server that
+	// joined late or failed late, a server's tool list that changed, a restarted server, a
+	// renamed tool. It is called from background goroutines.
+	OnNotice func(Notice)
+	// Elicit answers elicitation requests of calls whose context has none (WithElicitation).
+	// Nil means DefaultElicit.
+	Elicit ElicitFunc
+	// Roots are the folders offered to servers that ask (roots/list). Nil means the working
+	// directory.
+	Roots []string
+}
+
+// Notice is something about a server the user should know that is not the result of a call.
+type Notice struct {
+	Server string
+	Text   string
 }
 
 // Tool is a tool as the model sees it.
@@ -43,19 +58,30 @@ type Tool struct {
 
 // ServerStatus is the state of one server, for `ready` and the UI.
 type ServerStatus struct {
-	Name      string
+	Name string
+	// Transport is stdio, sse, http or inprocess: the one in use once connected (a URL with
+	// no type may have fallen back to sse).
 	Transport string
 	Tools     int
-	Err       error
+	// Starting is true while the server is still connecting after Start returned.
+	Starting bool
+	Err      error
 }
 
-// Manager owns the MCP servers of one agent.
+// Manager owns the MCP servers of one agent. It is safe for concurrent use.
 type Manager struct {
-	opts    Options
-	mu      sync.RWMutex
-	servers []*server
-	tools   []Tool
-	byName  map[string]toolRef
+	opts   Options
+	roots  *rootsHandler
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu          sync.RWMutex
+	servers     []*server
+	tools       []Tool
+	byName      map[string]toolRef
+	renamed     map[string]bool
+	readyPassed bool
+	closed      bool
 }
 
 type toolRef struct {
@@ -63,21 +89,15 @@ type toolRef struct {
 	original string
 }
 
-type server struct {
-	cfg    ServerConfig
-	name   string
-	client *mcpclient.Client
-	tools  []mcp.Tool
-	err    error
-	stderr *tailBuffer
-}
-
 // NewManager returns a Manager with no servers.
 func NewManager(opts Options) *Manager {
-	if opts.StartTimeout == 0 {
-		opts.StartTimeout = 30 * time.Second
+	if opts.StartTimeout <= 0 {
+		opts.StartTimeout = 60 * time.Second
 	}
-	if opts.ToolTimeout == 0 {
+	if opts.ReadyWait <= 0 {
+		opts.ReadyWait = 10 * time.Second
+	}
+	if opts.ToolTimeout <= 0 {
 		opts.ToolTimeout = 2 * time.Minute
 	}
 	if opts.ClientName == "" {
@@ -86,140 +106,113 @@ func NewManager(opts Options) *Manager {
 	if opts.ClientVersion == "" {
 		opts.ClientVersion = "dev"
 	}
-	return &Manager{opts: opts, byName: map[string]toolRef{}}
+	if opts.Elicit == nil {
+		opts.Elicit = DefaultElicit
+	}
+	base, cancel := context.WithCancel(context.Background())
+	return &Manager{opts: opts, roots: &rootsHandler{dirs: opts.Roots}, base: base, cancel: cancel,
+		byName: map[string]toolRef{}, renamed: map[string]bool{}}
 }
 
-// Start connects to every server in parallel and waits until all have answered or the start
-// timeout has passed. A server that fails keeps its error; the others work.
+// Start connects to every server in parallel and returns when all have answered, when
+// Options.ReadyWait has passed, or when ctx ends, whichever comes first. A server that fails
+// keeps its error; the others work. Servers still starting go on in the background.
 func (m *Manager) Start(ctx context.Context, cfgs []ServerConfig) {
-	ctx, cancel := context.WithTimeout(ctx, m.opts.StartTimeout)
-	defer cancel()
-	srvs := make([]*server, len(cfgs))
-	var wg sync.WaitGroup
-	for i, cfg := range cfgs {
-		srvs[i] = &server{cfg: cfg, name: cfg.DisplayName(), stderr: newTailBuffer(64 * 1024)}
-		wg.Add(1)
-		go func(s *server) {
-			defer wg.Done()
-			s.err = m.connect(ctx, s)
-		}(srvs[i])
-	}
-	wg.Wait()
 	m.mu.Lock()
+	taken := map[string]bool{}
+	for _, s := range m.servers {
+		taken[s.name] = true
+	}
+	srvs := make([]*server, 0, len(cfgs))
+	for _, cfg := range cfgs {
+		s := &server{cfg: cfg, name: uniqueName(cfg.DisplayName(), taken), stderr: newTailBuffer(64 * 1024),
+			transport: cfg.Transport(), calls: map[string]*activeCall{}}
+		srvs = append(srvs, s)
+	}
 	m.servers = append(m.servers, srvs...)
-	m.rebuildLocked()
+	m.readyPassed = false
+	m.mu.Unlock()
+
+	done := make(chan struct{}, len(srvs))
+	for _, s := range srvs {
+		go func() {
+			m.startServer(s)
+			done <- struct{}{}
+		}()
+	}
+	timer := time.NewTimer(m.opts.ReadyWait)
+	defer timer.Stop()
+wait:
+	for range srvs {
+		select {
+		case <-done:
+		case <-timer.C:
+			break wait
+		case <-ctx.Done():
+			break wait
+		}
+	}
+	m.mu.Lock()
+	m.readyPassed = true
 	m.mu.Unlock()
 }
 
-func (m *Manager) connect(ctx context.Context, s *server) error {
-	c, err := m.newClient(s)
+func uniqueName(name string, taken map[string]bool) string {
+	n := name
+	for i := 2; taken[n]; i++ {
+		n = fmt.Sprintf("%s-%d", name, i)
+	}
+	taken[n] = true
+	return n
+}
+
+func (m *Manager) startServer(s *server) {
+	c, tools, err := m.connect(s)
+	m.mu.Lock()
+	if m.closed {
+		m.mu.Unlock()
+		if c != nil {
+			c.close()
+		}
+		return
+	}
 	if err != nil {
-		return err
+		s.state, s.err = stateFailed, err
+	} else {
+		s.state, s.conn, s.tools, s.transport = stateReady, c, tools, c.transport
 	}
-	if err := c.Start(ctx); err != nil {
-		c.Close()
-		return fmt.Errorf("start: %w", err)
+	renames := m.rebuildLocked()
+	late := m.readyPassed
+	n := m.toolCountLocked(s)
+	stale := c != nil && c.stale
+	m.mu.Unlock()
+	if stale {
+		go m.refresh(s, c)
 	}
-	req := mcp.InitializeRequest{}
-	req.Params.ProtocolVersion = ProtocolVersion
-	req.Params.ClientInfo = mcp.Implementation{Name: m.opts.ClientName, Version: m.opts.ClientVersion}
-	if _, err := c.Initialize(ctx, req); err != nil {
-		c.Close()
-		return fmt.Errorf("initialize: %w", s.withStderr(err))
+	if late {
+		if err != nil {
+			m.notice(s.name, "failed to start: "+err.Error())
+		} else {
+			m.notice(s.name, fmt.Sprintf("ready (late), %d tools", n))
+		}
 	}
-	res, err := c.ListTools(ctx, mcp.ListToolsRequest{})
-	if err != nil {
-		c.Close()
-		return fmt.Errorf("list tools: %w", err)
-	}
-	s.client = c
-	s.tools = res.Tools
-	return nil
+	m.noticeRenames(renames)
 }
 
-func (m *Manager) newClient(s *server) (*mcpclient.Client, error) {
-	switch s.cfg.Transport() {
-	case "stdio":
-		if s.cfg.Command == "" {
-			return nil, errors.New("no command to start")
-		}
-		t := transport.NewStdioWithOptions(s.cfg.Command, nil, s.cfg.Args,
-			transport.WithCommandFunc(commandFunc(s.cfg)),
-			transport.WithCommandStderrWriter(s.stderr))
-		return mcpclient.NewClient(t), nil
-	case "sse":
-		return mcpclient.NewSSEMCPClient(s.cfg.URL, transport.WithHeaders(s.cfg.Headers))
-	case "http":
-		return mcpclient.NewStreamableHttpClient(s.cfg.URL, transport.WithHTTPHeaders(s.cfg.Headers))
-	case "inprocess":
-		if s.cfg.InProcess == nil {
-			return nil, errors.New("in-process server has no implementation")
-		}
-		return mcpclient.NewInProcessClient(s.cfg.InProcess)
-	}
-	return nil, fmt.Errorf("unknown transport %q", s.cfg.Type)
-}
-
-// withStderr adds the last line the server wrote on stderr to an error, since that is
-// usually the real reason ("Cannot find module ...").
-func (s *server) withStderr(err error) error {
-	if tail := s.stderr.LastLines(3); tail != "" {
-		return fmt.Errorf("%w; stderr: %s", err, tail)
-	}
-	return err
-}
-
-// rebuildLocked recomputes the tool registry. A name taken by an earlier server is given to
-// the later one with a server prefix (`server__tool`), so names are stable across runs.
-func (m *Manager) rebuildLocked() {
-	m.tools = m.tools[:0]
-	m.byName = map[string]toolRef{}
-	for _, s := range m.servers {
-		if s.client == nil {
-			continue
-		}
-		allowed := map[string]bool{}
-		for _, n := range s.cfg.AllowedTools {
-			allowed[n] = true
-		}
-		for _, t := range s.tools {
-			if len(allowed) > 0 && !allowed[t.Name] {
-				continue
-			}
-			name := t.Name
-			if _, taken := m.byName[name]; taken {
-				name = sanitizeToolName(s.name + "__" + t.Name)
-			}
-			m.byName[name] = toolRef{srv: s, original: t.Name}
-			m.tools = append(m.tools, Tool{Name: name, Original: t.Name, Server: s.name,
-				Description: t.Description, InputSchema: inputSchema(t)})
-		}
+func (m *Manager) notice(server, text string) {
+	if m.opts.OnNotice != nil {
+		m.opts.OnNotice(Notice{Server: server, Text: text})
 	}
 }
 
-// sanitizeToolName keeps a name within what OpenAI-compatible APIs accept: [a-zA-Z0-9_-], 64 chars.
-func sanitizeToolName(n string) string {
-	b := []byte(n)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			b[i] = '_'
+func (m *Manager) toolCountLocked(s *server) int {
+	n := 0
+	for _, t := range m.tools {
+		if t.Server == s.name {
+			n++
 		}
 	}
-	if len(b) > 64 {
-		b = b[:64]
-	}
-	return string(b)
-}
-
-func inputSchema(t mcp.Tool) json.RawMessage {
-	if len(t.RawInputSchema) > 0 {
-		return t.RawInputSchema
-	}
-	b, err := json.Marshal(t.InputSchema)
-	if err != nil {
-		return json.RawMessage(`{"type":"object"}`)
-	}
-	return b
+	return n
 }
 
 // Tools lists the tools of all ready servers, in server order.
@@ -229,59 +222,20 @@ func (m *Manager) Tools() []Tool {
 	return append([]Tool(nil), m.tools...)
 }
 
-// Servers lists the state of every server.
+// Servers lists the state of every server, in configuration order.
 func (m *Manager) Servers() []ServerStatus {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	out := make([]ServerStatus, 0, len(m.servers))
 	for _, s := range m.servers {
-		st := ServerStatus{Name: s.name, Transport: s.cfg.Transport(), Err: s.err}
-		for _, t := range m.tools {
-			if t.Server == s.name {
-				st.Tools++
-			}
-		}
-		out = append(out, st)
+		out = append(out, ServerStatus{Name: s.name, Transport: s.transport, Err: s.err,
+			Starting: s.state == stateStarting, Tools: m.toolCountLocked(s)})
 	}
 	return out
 }
 
-// ErrUnknownTool is returned by Call for a name no server has.
-var ErrUnknownTool = errors.New("unknown tool")
-
-// Progress is a progress notification of a running tool call.
-type Progress struct {
-	Progress float64
-	Total    float64
-	Message  string
-}
-
-// Call runs a tool. A tool that reports an error gives a Result with IsError set; the error
-// return is for calls that could not be made (unknown tool, transport failure, timeout).
-// progress, when not nil, receives the call's progress notifications.
-func (m *Manager) Call(ctx context.Context, name string, args map[string]any, progress func(Progress)) (Result, error) {
-	m.mu.RLock()
-	ref, ok := m.byName[name]
-	m.mu.RUnlock()
-	if !ok {
-		return Result{}, fmt.Errorf("%w %q", ErrUnknownTool, name)
-	}
-	ctx, cancel := context.WithTimeout(ctx, m.opts.ToolTimeout)
-	defer cancel()
-	req := mcp.CallToolRequest{}
-	req.Params.Name = ref.original
-	req.Params.Arguments = args
-	res, err := ref.srv.client.CallTool(ctx, req)
-	if err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return Result{}, fmt.Errorf("tool %s timed out after %s", name, m.opts.ToolTimeout)
-		}
-		return Result{}, fmt.Errorf("tool %s on server %s: %w", name, ref.srv.name, err)
-	}
-	return formatResult(res), nil
-}
-
-// Stderr returns the tail of what a stdio server wrote on stderr.
+// Stderr returns the tail of what a stdio server wrote on stderr (and the log messages any
+// server sent): the per-server log.
 func (m *Manager) Stderr(server string) string {
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -293,27 +247,34 @@ func (m *Manager) Stderr(server string) string {
 	return ""
 }
 
-// Close shuts every server down, in parallel.
+// Close shuts every server down, in parallel, and waits for them (a stdio server that does
+// not exit within two seconds of its stdin closing is killed with its process group).
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	srvs := m.servers
 	m.servers = nil
 	m.tools = nil
 	m.byName = map[string]toolRef{}
-	m.mu.Unlock()
-	var wg sync.WaitGroup
+	m.closed = true
+	var conns []*conn
 	for _, s := range srvs {
-		if s.client == nil {
-			continue
+		if s.conn != nil {
+			conns = append(conns, s.conn)
+			s.conn = nil
 		}
+	}
+	m.mu.Unlock()
+	m.cancel()
+	var wg sync.WaitGroup
+	for _, c := range conns {
 		wg.Add(1)
-		go func(c io.Closer) { defer wg.Done(); c.Close() }(s.client)
+		go func() { defer wg.Done(); c.close() }()
 	}
 	wg.Wait()
 	return nil
 }
 
-// ToolNames is a convenience for listing the model-facing names, sorted as registered.
+// ToolNames is a convenience for listing the model-facing names, in registry order.
 func ToolNames(tools []Tool) []string {
 	out := make([]string, len(tools))
 	for i, t := range tools {

@@ -35,6 +35,11 @@ type Options struct {
 	// Prompter asks for inputs nobody gave; nil in headless runs (a missing input is then a
 	// configuration error naming the variable to set).
 	Prompter agents.Prompter
+	// OnNotice receives what the user should know about the servers outside a turn (a slow
+	// server that joined late, changed tools, a restart), from background goroutines.
+	OnNotice func(agent.Notice)
+	// ReadyWait bounds how long Start waits for the servers (zero: mcp's default).
+	ReadyWait time.Duration
 }
 
 // App is a started agent.
@@ -87,7 +92,13 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version, ToolTimeout: opts.ToolTimeout})
+	onNotice := func(n mcp.Notice) {
+		if opts.OnNotice != nil {
+			opts.OnNotice(agent.Notice{Server: n.Server, Text: n.Text})
+		}
+	}
+	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version,
+		ToolTimeout: opts.ToolTimeout, ReadyWait: opts.ReadyWait, OnNotice: onNotice})
 	opts.Debug.Printf("start: agent %s (%s), model %s, provider %q, endpoint %q, prompt %s, %d servers",
 		cfg.Name, cfg.Path, cfg.Model, cfg.Provider, cfg.EndpointURL, cfg.PromptSource, len(cfg.Servers))
 	for _, s := range cfg.Servers {
@@ -109,6 +120,9 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 		info := agent.ServerInfo{Name: s.Name, Transport: s.Transport, Tools: s.Tools}
 		if s.Err != nil {
 			info.Error = s.Err.Error()
+		}
+		if s.Starting {
+			info.State = "starting"
 		}
 		a.Ready.Servers = append(a.Ready.Servers, info)
 	}

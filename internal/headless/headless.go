@@ -74,6 +74,8 @@ func JSONEvent(ev agent.Event) Object {
 		return Object{{"type", "tool_result"}, {"id", e.ID}, {"name", e.Name}, {"content", e.Content}, {"is_error", e.IsError}}
 	case agent.Error:
 		return Object{{"type", "error"}, {"message", redact.String(e.Err.Error())}, {"kind", string(e.Kind)}}
+	case agent.Notice:
+		return Object{{"type", "notice"}, {"server", e.Server}, {"text", e.Text}}
 	case agent.Done:
 		o := Object{{"type", "done"}, {"content", e.Content}, {"turns", e.Turns}}
 		if e.Usage != nil {
@@ -172,6 +174,8 @@ func (p *Text) Print(ev agent.Event) {
 		fmt.Fprintf(p.trace, "%s %s %s\n", mark, safetext.Strip(e.Name), oneLine(e.Content, 200))
 	case agent.Error:
 		fmt.Fprintf(p.trace, "error (%s): %s\n", e.Kind, safetext.Strip(redact.String(e.Err.Error())))
+	case agent.Notice:
+		fmt.Fprintf(p.trace, "server %s: %s\n", safetext.Strip(e.Server), safetext.Strip(e.Text))
 	case agent.Done:
 		if p.lastByte != '\n' {
 			io.WriteString(p.out, "\n")
