@@ -16,6 +16,10 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	if mode := os.Getenv("TA_FAULT_MCP"); mode != "" {
+		serveFaultMCP(mode) // this test binary is the fault MCP server of mcp_faults_test.go
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "tiny-agents-e2e")
 	if err != nil {
 		panic(err)

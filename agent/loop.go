@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/tiny-agents/tiny-agents/inference"
 	"github.com/tiny-agents/tiny-agents/internal/redact"
@@ -35,6 +36,10 @@ type Agent struct {
 	SystemPrompt string
 	// MaxTurns caps the model requests of one user turn, tool rounds included.
 	MaxTurns int
+	// MaxResultBytes caps the text of one tool result sent to the model (zero: 256 KiB). A
+	// tool that returns megabytes would otherwise make every later request fail on the
+	// model's context length, and the whole session with it.
+	MaxResultBytes int
 	// Ask makes every tool call wait for an ApprovalRequest's decision. When false, tools run
 	// without asking (headless mode, --yolo).
 	Ask bool
@@ -283,7 +288,7 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 	}
 	// A tool may print a credential it was given (server-everything's get-env does): mask it
 	// before it reaches the model, the screen or a transcript.
-	return ToolResult{ID: call.ID, Name: name, Content: redact.String(r.Text), IsError: r.IsError, Parts: r.Parts, Structured: r.Structured}
+	return ToolResult{ID: call.ID, Name: name, Content: a.clipRedacted(r.Text), IsError: r.IsError, Parts: r.Parts, Structured: r.Structured}
 }
 
 // approved asks the front end, unless the tool was allowed for the session.
@@ -341,4 +346,30 @@ func elicitVia(emit func(Event)) mcp.ElicitFunc {
 			return mcp.ElicitationReply{Action: "cancel"}, nil
 		}
 	}
+}
+
+// DefaultMaxResultBytes is the default cap on one tool result's text.
+const DefaultMaxResultBytes = 256 << 10
+
+// clipRedacted masks secrets in a tool result and shortens it to the cap, on a UTF-8
+// boundary, saying so to the model. Only the part that is kept (and a margin, so that a
+// secret across the cut is still masked whole) is scanned for secrets.
+func (a *Agent) clipRedacted(text string) string {
+	max := a.MaxResultBytes
+	if max <= 0 {
+		max = DefaultMaxResultBytes
+	}
+	full := len(text)
+	if full <= max {
+		return redact.String(text)
+	}
+	text = redact.String(text[:max+4096])
+	if len(text) <= max {
+		return text
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + fmt.Sprintf("\n[Output truncated: %d of %d bytes shown. Ask for a smaller part if you need more.]", cut, full)
 }

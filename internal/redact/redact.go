@@ -63,12 +63,16 @@ func String(s string) string {
 		}
 	}
 	mu.RUnlock()
-	for i, re := range patterns {
-		if i == 2 {
-			s = re.ReplaceAllString(s, "${1}"+Mask)
-			continue
-		}
-		s = re.ReplaceAllString(s, Mask)
+	// The regular expressions are slow on megabytes of tool output; each runs only when
+	// its literal part is there.
+	if strings.Contains(s, "hf_") {
+		s = patterns[0].ReplaceAllString(s, Mask)
+	}
+	if strings.Contains(s, "sk-") {
+		s = patterns[1].ReplaceAllString(s, Mask)
+	}
+	if containsFold(s, "bearer") {
+		s = patterns[2].ReplaceAllString(s, "${1}"+Mask)
 	}
 	return s
 }
@@ -88,6 +92,16 @@ func LooksSecret(name string) bool {
 	n := strings.ToUpper(name)
 	for _, w := range []string{"TOKEN", "KEY", "SECRET", "PASSWORD", "PASSWD", "AUTH", "CREDENTIAL", "COOKIE", "SESSION"} {
 		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w in any case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i]|0x20 == w[0] && strings.EqualFold(s[i:i+len(w)], w) {
 			return true
 		}
 	}

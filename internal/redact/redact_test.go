@@ -1,6 +1,9 @@
 package redact
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestStringMasksSecretsAndCredentialShapes(t *testing.T) {
 	Reset()
@@ -18,5 +21,15 @@ func TestStringMasksSecretsAndCredentialShapes(t *testing.T) {
 		if got := String(c.in); got != c.want {
 			t.Errorf("String(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+func BenchmarkStringOnToolOutput(b *testing.B) {
+	Reset()
+	Secret("a-registered-secret-value")
+	text := strings.Repeat("plain tool output line with no credentials in it\n", 20000) // ~1 MB
+	b.SetBytes(int64(len(text)))
+	for i := 0; i < b.N; i++ {
+		String(text)
 	}
 }
