@@ -60,12 +60,12 @@ func flood(n int) {
 }
 
 // startFaulty starts an app whose one server is the fault server, with the fake model.
-func startFaulty(t *testing.T, mode string, model *fakemodel.Server) *app.App {
+func startFaulty(t *testing.T, mode string, model *fakemodel.Server, toolTimeout time.Duration) *app.App {
 	t.Helper()
 	cfg := &agents.Agent{Name: "faulty", Prompt: "sys", Config: agents.Config{Model: "m", EndpointURL: model.URL,
 		Servers: []mcp.ServerConfig{{Name: "faulty", Command: os.Args[0], Args: []string{"-test.run=^$"},
 			Env: map[string]string{"TA_FAULT_MCP": mode}}}}}
-	a, err := app.Start(context.Background(), cfg, app.Options{Version: "test", ToolTimeout: time.Second, Timeout: 10 * time.Second})
+	a, err := app.Start(context.Background(), cfg, app.Options{Version: "test", ToolTimeout: toolTimeout, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,12 @@ func TestMCPFaultsKeepTheSessionGoing(t *testing.T) {
 			model := fakemodel.New(call(c.tool), fakemodel.Reply{Text: "first answer"},
 				call("ok"), fakemodel.Reply{Text: "second answer"})
 			defer model.Close()
-			a := startFaulty(t, c.mode, model)
+			// Only the hanging tool needs a short timeout; 10 MB take a while under -race.
+			timeout := 30 * time.Second
+			if c.tool == "hang" {
+				timeout = time.Second
+			}
+			a := startFaulty(t, c.mode, model, timeout)
 			var conv agent.Conversation
 			kinds, results, done := turn(a, &conv, "go")
 			if kinds != c.kinds {
