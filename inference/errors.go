@@ -44,6 +44,9 @@ func (e *HTTPError) Error() string {
 	if e.ServerMessage != "" {
 		fmt.Fprintf(&b, ": %s", e.ServerMessage)
 	}
+	if e.ErrorType != "" {
+		fmt.Fprintf(&b, " [%s]", e.ErrorType)
+	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
