@@ -76,8 +76,13 @@ func (s *Stream) Next() bool {
 			s.done = true
 			return false
 		}
-		var c ChatCompletionChunk
-		if err := json.Unmarshal(data, &c); err != nil {
+		// The chunk is decoded in place, reusing its choices (zeroed: encoding/json does not
+		// clear slice elements it appends into), so a chunk costs no fixed allocations.
+		choices := s.cur.Choices[:cap(s.cur.Choices)]
+		clear(choices)
+		s.cur = ChatCompletionChunk{Choices: choices[:0]}
+		c := &s.cur
+		if err := json.Unmarshal(data, c); err != nil {
 			s.err = &StreamError{Message: "invalid chunk from the server", URL: s.url, Err: err}
 			return false
 		}
@@ -94,7 +99,6 @@ func (s *Stream) Next() bool {
 			s.err = &StreamError{Message: msg, ErrorType: typ, URL: s.url}
 			return false
 		}
-		s.cur = c
 		return true
 	}
 }
