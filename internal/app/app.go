@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/tiny-agents/tiny-agents/agent"
@@ -25,6 +26,11 @@ type Options struct {
 	Timeout     time.Duration
 	ToolTimeout time.Duration
 	Version     string
+	// Warn receives the inference client's warnings (staging model, removed provider,
+	// ignored billTo); the front end shows them. Nil drops them (Client.Warnings keeps them).
+	Warn func(string)
+	// Logger receives one record per model HTTP request, secrets redacted (for --debug).
+	Logger *slog.Logger
 }
 
 // App is a started agent.
@@ -61,6 +67,7 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 	client, err := inference.New(inference.Config{
 		Model: cfg.Model, Provider: cfg.Provider, EndpointURL: cfg.EndpointURL,
 		APIKey: cfg.APIKey, BillTo: cfg.BillTo, IdleTimeout: opts.Timeout,
+		Warn: opts.Warn, Logger: opts.Logger,
 	})
 	if err != nil {
 		return nil, err
