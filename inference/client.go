@@ -65,6 +65,8 @@ type Client struct {
 	url      string // chat URL after the mapping
 	model    string // body model after the mapping
 	warnings []string
+	// warnedTopics are the X-HF-Warning topics already shown.
+	warnedTopics map[string]bool
 }
 
 // New checks the configuration and resolves where requests go. The provider mapping, which

@@ -320,3 +320,20 @@ func TestDebugLogRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestServerWarningHeaderIsShownOncePerTopic(t *testing.T) {
+	f, _ := scripted(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Add("X-HF-Warning", "deprecation; this route will be removed")
+		okStream(w, r)
+	})
+	var got []string
+	c, _ := localClient(t, f, func(c *Config) { c.Warn = func(s string) { got = append(got, s) } })
+	for range 2 {
+		if _, err := say(t, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(got) != 1 || got[0] != "server warning: this route will be removed" {
+		t.Errorf("warnings = %q", got)
+	}
+}

@@ -77,6 +77,7 @@ func (c *Client) attempt(ctx context.Context, u string, body []byte, n int) (*re
 		return fail(&StreamError{Message: "request to " + c.red.URL(u) + " failed", URL: c.red.URL(u), Err: c.red.Error(err)})
 	}
 	c.logRequest(hreq, resp.StatusCode, time.Since(start), n, nil)
+	c.serverWarnings(resp.Header)
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
 		he := c.httpError(resp, u, n)
@@ -176,4 +177,26 @@ func retryAfter(h http.Header, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// serverWarnings passes on `X-HF-Warning: topic; message` headers (the Hugging Face router
+// and Hub send them), once per topic, as huggingface_hub does.
+func (c *Client) serverWarnings(h http.Header) {
+	for _, v := range h.Values("X-HF-Warning") {
+		topic, msg, ok := strings.Cut(v, ";")
+		if !ok {
+			topic, msg = "", v
+		}
+		topic, msg = strings.TrimSpace(topic), strings.TrimSpace(msg)
+		c.mu.Lock()
+		if c.warnedTopics == nil {
+			c.warnedTopics = map[string]bool{}
+		}
+		seen := c.warnedTopics[topic]
+		c.warnedTopics[topic] = true
+		c.mu.Unlock()
+		if !seen && msg != "" {
+			c.warn("server warning: " + msg)
+		}
+	}
 }
