@@ -503,3 +503,45 @@ func TestEndpointURLNormalisation(t *testing.T) {
 		}
 	}
 }
+
+// TestExplicitHFKeyIsRouted: the key's prefix decides: an hf_ apiKey routes through the router
+// even for a provider with a direct URL; the stored token file is found through HF_HOME.
+func TestExplicitHFKeyIsRouted(t *testing.T) {
+	f := chatServer(t, "x", "live")
+	c, err := New(Config{Model: "explicit/hf", Provider: "groq", APIKey: testHFToken, HTTPClient: f.client(), Getenv: envMap(t, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := say(t, c); err != nil {
+		t.Fatal(err)
+	}
+	if p := f.posts()[0]; p.URL != "https://router.huggingface.co/groq/openai/v1/chat/completions" || p.Header.Get("Authorization") != "Bearer "+testHFToken {
+		t.Errorf("sent to %s with %q", p.URL, p.Header.Get("Authorization"))
+	}
+
+	home := t.TempDir()
+	os.WriteFile(filepath.Join(home, "token"), []byte("hf_fromLOGINabcdefghijkl\n"), 0o600)
+	f2 := chatServer(t, "x", "live")
+	c2, err := New(Config{Model: "a/b:fastest", HTTPClient: f2.client(), Getenv: envMap(t, map[string]string{"HF_HOME": home})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := say(t, c2); err != nil {
+		t.Fatal(err)
+	}
+	if got := f2.posts()[0].Header.Get("Authorization"); got != "Bearer hf_fromLOGINabcdefghijkl" {
+		t.Errorf("auto-router got %q, want the token from $HF_HOME/token", got)
+	}
+}
+
+// TestNonStreamingRequestAnsweredWithAStream: a server that streams anyway is assembled.
+func TestNonStreamingRequestAnsweredWithAStream(t *testing.T) {
+	c := serveOnce(t, "text/event-stream", "data: "+chunkA+"\n\ndata: "+chunkB+"\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}\n\n")
+	out, err := c.ChatCompletion(ctxT(t), ChatRequest{Messages: []Message{{Role: "user", Content: "hi"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Choices[0].Message.Content != "Hello" || out.Choices[0].FinishReason != "stop" || out.Usage == nil || out.Usage.TotalTokens != 3 {
+		t.Errorf("got %+v", out)
+	}
+}
