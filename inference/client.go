@@ -186,6 +186,11 @@ func (c *Client) ChatCompletionStream(ctx context.Context, req ChatRequest) (*St
 		}
 		return newChunkStream(out.asChunks()), nil
 	}
+	if mediaType(resp.Header) == "text/html" {
+		defer resp.close()
+		raw, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+		return nil, &StreamError{Message: fmt.Sprintf("the server at %s answered with a web page, not an event stream (%q...): check the endpoint URL", c.red.URL(resp.url), c.red.String(string(raw))), URL: c.red.URL(resp.url)}
+	}
 	return newStream(resp.ctx, resp.cancel, resp.Body, resp.idle, c.red.URL(resp.url)), nil
 }
 

@@ -45,6 +45,9 @@ func (c *Client) fetchMapping(ctx context.Context, model string) ([]MappingEntry
 	if ok {
 		return cached, nil
 	}
+	// The lookup gets the same patience as a model call that sends nothing.
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.IdleTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, err

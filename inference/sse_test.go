@@ -169,3 +169,24 @@ func TestNonStreamingResponseShapes(t *testing.T) {
 		t.Errorf("got %+v %v", out, err)
 	}
 }
+
+// TestEmptyOrHTMLAnswerIsAnError: a 200 that carries no chunk (a wrong URL behind a proxy, a
+// web page) is reported, not shown as an empty answer.
+func TestEmptyOrHTMLAnswerIsAnError(t *testing.T) {
+	for ctype, body := range map[string]string{
+		"text/event-stream":        ": keep-alive\n\n",
+		"text/plain":               "Ollama is running",
+		"text/html; charset=utf-8": "<!doctype html><title>Welcome</title>",
+	} {
+		c := serveOnce(t, ctype, body)
+		_, err := say(t, c)
+		var se *StreamError
+		if !errors.As(err, &se) || !(strings.Contains(err.Error(), "without any chunk") || strings.Contains(err.Error(), "web page")) {
+			t.Errorf("%s: err = %v", ctype, err)
+		}
+	}
+	// Only [DONE] is a (strange but valid) empty answer.
+	if _, err := readAll(t, "data: [DONE]\n\n"); err != nil {
+		t.Errorf("[DONE] only: %v", err)
+	}
+}

@@ -28,6 +28,8 @@ type Stream struct {
 	cancel  context.CancelFunc
 	idle    *idleWatch
 	url     string
+	// chunks counts the chunks read, to tell an empty body (a wrong URL) from a short answer.
+	chunks int
 }
 
 func newStream(ctx context.Context, cancel context.CancelFunc, body io.ReadCloser, idle *idleWatch, url string) *Stream {
@@ -61,9 +63,14 @@ func (s *Stream) Next() bool {
 	for {
 		ev, err := s.sse.Next()
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			switch {
+			case errors.Is(err, io.EOF) && s.chunks == 0:
+				// A 200 with no event at all is not a model answering (a web page, a proxy
+				// that swallowed the stream): say so rather than show an empty answer.
+				s.err = &StreamError{Message: "the server at " + s.url + " answered without any chunk: is it an OpenAI-compatible chat-completions endpoint?", URL: s.url}
+			case errors.Is(err, io.EOF):
 				s.done = true
-			} else {
+			default:
 				s.err = s.classify(err)
 			}
 			return false
@@ -74,6 +81,7 @@ func (s *Stream) Next() bool {
 		}
 		if bytes.Equal(data, []byte("[DONE]")) {
 			s.done = true
+			s.chunks++
 			return false
 		}
 		// The chunk is decoded in place, reusing its choices (zeroed: encoding/json does not
@@ -99,6 +107,7 @@ func (s *Stream) Next() bool {
 			s.err = &StreamError{Message: msg, ErrorType: typ, URL: s.url}
 			return false
 		}
+		s.chunks++
 		return true
 	}
 }
