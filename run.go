@@ -139,6 +139,10 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	// safe for that. Notices before ready are already in ready's server list, and ready must
 	// come first, so they are only logged.
 	var readyOut atomic.Bool
+	f.Warn = func(w string) {
+		f.Debug.Printf("warning: %s", w)
+		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
+	}
 	f.OnNotice = func(n agent.Notice) {
 		f.Debug.Printf("notice: server %s: %s", n.Server, n.Text)
 		if readyOut.Load() {

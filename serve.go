@@ -17,6 +17,7 @@ import (
 
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/internal/app"
+	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/internal/safetext"
 	"github.com/tiny-agents/tiny-agents/internal/serve"
 )
@@ -112,6 +113,9 @@ func serveAgent(cmd *cobra.Command, f *serveFlags, errw io.Writer) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	f.Warn = func(w string) {
+		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
+	}
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err

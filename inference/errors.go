@@ -20,15 +20,22 @@ const (
 	KindConfig    ErrorKind = "config"
 )
 
-// HTTPError is a non-2xx answer from the backend.
+// HTTPError is a non-2xx answer from the backend. The status-specific types (AuthError,
+// RateLimitError, BadRequestError, ServerError) wrap it, so errors.As finds both the specific
+// type and *HTTPError.
 type HTTPError struct {
 	Status int
-	// ServerMessage is the server's own words, from the body or X-Error-Message.
+	// ServerMessage is the server's own words, from the body or X-Error-Message (secrets removed).
 	ServerMessage string
-	RequestID     string
-	URL           string
-	// RetryAfter is the wait the server asked for (429, 503), zero if none.
+	// ErrorType is the server's error type or code when it sends one (TGI `error_type`,
+	// OpenAI `error.type`).
+	ErrorType string
+	RequestID string
+	URL       string
+	// RetryAfter is the wait the server asked for (Retry-After or RateLimit t=), zero if none.
 	RetryAfter time.Duration
+	// Attempts is how many times the request was sent (more than 1 after retries).
+	Attempts int
 }
 
 func (e *HTTPError) Error() string {
@@ -37,14 +44,26 @@ func (e *HTTPError) Error() string {
 	if e.ServerMessage != "" {
 		fmt.Fprintf(&b, ": %s", e.ServerMessage)
 	}
+	if e.ErrorType != "" {
+		fmt.Fprintf(&b, " [%s]", e.ErrorType)
+	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
 	}
-	switch e.Status {
-	case 401:
-		b.WriteString(". Check the token: set HF_TOKEN, or pass --api-key")
-	case 403:
-		b.WriteString(". The token lacks permission for this model or provider")
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	switch {
+	case e.Status == 401:
+		b.WriteString(". Check the token: set HF_TOKEN (or run `hf auth login`), or pass --api-key")
+	case e.Status == 402:
+		b.WriteString(". The account has no credits left for this provider")
+	case e.Status == 403:
+		b.WriteString(". The token lacks permission for this model or provider (for routed calls it needs the \"Make calls to Inference Providers\" permission)")
+	case e.Status == 429 && e.RetryAfter > 0:
+		fmt.Fprintf(&b, ". Rate limited: retry after %s", e.RetryAfter.Round(time.Second))
+	case e.Status == 429:
+		b.WriteString(". Rate limited: wait and retry")
 	}
 	return b.String()
 }
@@ -60,20 +79,72 @@ func (e *HTTPError) Kind() ErrorKind {
 	return KindHTTP
 }
 
-// StreamError is an error reported inside a stream, or a stream that broke.
+// AuthError is a 401 or 403: the key is missing, wrong, or lacks a permission.
+type AuthError struct{ *HTTPError }
+
+// Unwrap gives the HTTPError.
+func (e *AuthError) Unwrap() error { return e.HTTPError }
+
+// RateLimitError is a 429. RetryAfter holds the server's wait, if it gave one.
+type RateLimitError struct{ *HTTPError }
+
+// Unwrap gives the HTTPError.
+func (e *RateLimitError) Unwrap() error { return e.HTTPError }
+
+// BadRequestError is a 400 or 422: the server refused the request as written (unknown model,
+// invalid messages, no chat template...). ServerMessage says why.
+type BadRequestError struct{ *HTTPError }
+
+// Unwrap gives the HTTPError.
+func (e *BadRequestError) Unwrap() error { return e.HTTPError }
+
+// ServerError is a 5xx: the backend failed.
+type ServerError struct{ *HTTPError }
+
+// Unwrap gives the HTTPError.
+func (e *ServerError) Unwrap() error { return e.HTTPError }
+
+// typed wraps an HTTPError in the type matching its status.
+func (e *HTTPError) typed() error {
+	switch {
+	case e.Status == 401 || e.Status == 403:
+		return &AuthError{e}
+	case e.Status == 429:
+		return &RateLimitError{e}
+	case e.Status == 400 || e.Status == 422:
+		return &BadRequestError{e}
+	case e.Status >= 500:
+		return &ServerError{e}
+	}
+	return e
+}
+
+// StreamError is an error reported inside a stream (an `error` object in a chunk), an
+// unreadable chunk, or a connection that broke.
 type StreamError struct {
 	Message string
-	Err     error
+	// ErrorType is the server's error type (TGI: generation, incomplete_generation,
+	// overloaded, validation), when given.
+	ErrorType string
+	// URL is where the request went, when known.
+	URL string
+	Err error
 }
 
 func (e *StreamError) Error() string {
-	if e.Err != nil && e.Message == "" {
-		return "stream broke: " + e.Err.Error()
+	var b strings.Builder
+	switch {
+	case e.Err != nil && e.Message == "":
+		b.WriteString("stream broke: " + e.Err.Error())
+	case e.Err != nil:
+		b.WriteString(e.Message + ": " + e.Err.Error())
+	default:
+		b.WriteString("error in stream: " + e.Message)
 	}
-	if e.Err != nil {
-		return e.Message + ": " + e.Err.Error()
+	if e.ErrorType != "" {
+		fmt.Fprintf(&b, " (%s)", e.ErrorType)
 	}
-	return "error in stream: " + e.Message
+	return b.String()
 }
 
 func (e *StreamError) Unwrap() error { return e.Err }
@@ -85,11 +156,11 @@ type TimeoutError struct {
 }
 
 func (e *TimeoutError) Error() string {
-	return fmt.Sprintf("inference call timed out: no data from %s for %s", e.URL, e.Idle)
+	return fmt.Sprintf("inference call timed out: no data from %s for %s (raise it with --timeout)", e.URL, e.Idle)
 }
 
 // ConfigError is a client configuration that cannot work (no token for a routed provider,
-// an unknown provider...).
+// an unknown provider, a model the provider does not serve...). Its message says what to set.
 type ConfigError struct{ Message string }
 
 func (e *ConfigError) Error() string { return e.Message }

@@ -3,120 +3,113 @@ package inference
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
+	"sort"
 	"strings"
 )
 
-// target is where a Client sends its requests, resolved once.
-type target struct {
-	url      string
-	key      string
-	model    string
-	provider string
-	headers  map[string]string
+// provider is what this package knows of one Inference Provider's chat-completion API.
+type provider struct {
+	// direct is the provider's own base URL, used with the provider's own (non-hf_) key.
+	direct string
+	// route is the chat path, the same under the router and the direct base. "{id}" is
+	// replaced by the provider-side model id (hf-inference only).
+	route string
+	// routerOnly providers are reached through the Hugging Face router whatever the key.
+	routerOnly bool
+	// directOnly providers are never routed (openai: an hf_ key is an error).
+	directOnly bool
+	// removed providers were dropped by the router (huggingface_hub PR #4447, 2026-07-01);
+	// they stay for old configs that call them directly, with a warning.
+	removed bool
+	// headers are sent on every chat call to this provider.
+	headers map[string]string
+	// noMapping providers take the model name as given, without a Hub lookup.
+	noMapping bool
 }
 
-type env struct{ get func(string) string }
+// providers is the route table of the inference spec §1.3 (current and removed providers).
+var providers = map[string]provider{
+	"baseten":        {direct: "https://inference.baseten.co", route: "/v1/chat/completions"},
+	"cerebras":       {direct: "https://api.cerebras.ai", route: "/v1/chat/completions"},
+	"cohere":         {direct: "https://api.cohere.com", route: "/compatibility/v1/chat/completions"},
+	"deepinfra":      {direct: "https://api.deepinfra.com", route: "/v1/openai/chat/completions"},
+	"featherless-ai": {direct: "https://api.featherless.ai", route: "/v1/chat/completions"},
+	"fireworks-ai":   {direct: "https://api.fireworks.ai", route: "/inference/v1/chat/completions"},
+	"groq":           {direct: "https://api.groq.com", route: "/openai/v1/chat/completions"},
+	"hf-inference":   {route: "/models/{id}/v1/chat/completions", routerOnly: true},
+	"novita":         {direct: "https://api.novita.ai", route: "/v3/openai/chat/completions"},
+	"nscale":         {direct: "https://inference.api.nscale.com", route: "/v1/chat/completions"},
+	"openai":         {direct: "https://api.openai.com", route: "/v1/chat/completions", directOnly: true, noMapping: true},
+	"ovhcloud":       {direct: "https://oai.endpoints.kepler.ai.cloud.ovh.net", route: "/v1/chat/completions"},
+	"publicai":       {direct: "https://api.publicai.co", route: "/v1/chat/completions"},
+	"scaleway":       {direct: "https://api.scaleway.ai", route: "/v1/chat/completions"},
+	"together":       {direct: "https://api.together.xyz", route: "/v1/chat/completions"},
+	"zai-org": {direct: "https://api.z.ai", route: "/api/paas/v4/chat/completions",
+		headers: map[string]string{"Accept-Language": "en-US,en", "X-Source-Channel": "hugging_face"}},
 
-func newEnv(get func(string) string) env {
-	if get == nil {
-		get = os.Getenv
-	}
-	return env{get: get}
+	"hyperbolic": {direct: "https://api.hyperbolic.xyz", route: "/v1/chat/completions", removed: true},
+	"nebius":     {direct: "https://api.studio.nebius.ai", route: "/v1/chat/completions", removed: true},
+	"sambanova":  {direct: "https://api.sambanova.ai", route: "/v1/chat/completions", removed: true},
+	"nvidia":     {direct: "https://integrate.api.nvidia.com", route: "/v1/chat/completions", removed: true},
+	"clarifai":   {direct: "https://api.clarifai.com", route: "/v2/ext/openai/v1/chat/completions", removed: true},
 }
 
-func (e env) routerURL() string {
-	if v := strings.TrimRight(e.get("HF_ROUTER_URL"), "/"); v != "" {
-		return v
+// noChatProviders serve other tasks only; naming one for chat gets a specific message.
+var noChatProviders = map[string]bool{"fal-ai": true, "replicate": true, "wavespeed": true, "black-forest-labs": true}
+
+// routingPolicies are the auto-router's `model:policy` suffixes.
+var routingPolicies = map[string]bool{"fastest": true, "cheapest": true, "preferred": true}
+
+// autoRoute is the path of the router's OpenAI-compatible endpoint (no provider segment).
+const autoRoute = "/v1/chat/completions"
+
+// ProviderNames lists the providers that serve chat completion (removed ones excluded), sorted.
+func ProviderNames() []string {
+	names := []string{"auto"}
+	for n, p := range providers {
+		if !p.removed {
+			names = append(names, n)
+		}
 	}
-	return "https://router.huggingface.co"
+	sort.Strings(names[1:])
+	return names
 }
 
-// hfToken finds the Hugging Face token: HF_TOKEN, HUGGING_FACE_HUB_TOKEN, then the token file.
-func (e env) hfToken() string {
-	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
-		if v := strings.TrimSpace(e.get(k)); v != "" {
-			return v
-		}
+// chatURL builds the chat-completions URL for a provider: under the router
+// ({router}/{provider}{route}) when routed, else under the provider's own base URL.
+// modelID is the provider-side id (used by hf-inference's path).
+func chatURL(router, name string, routed bool, modelID string) string {
+	p := providers[name]
+	route := strings.ReplaceAll(p.route, "{id}", escapeModelPath(modelID))
+	base := p.direct
+	if routed || p.routerOnly {
+		base = strings.TrimRight(router, "/") + "/" + name
 	}
-	path := e.get("HF_TOKEN_PATH")
-	if path == "" {
-		home := e.get("HF_HOME")
-		if home == "" {
-			cache := e.get("XDG_CACHE_HOME")
-			if cache == "" {
-				h, _ := os.UserHomeDir()
-				cache = filepath.Join(h, ".cache")
-			}
-			home = filepath.Join(cache, "huggingface")
-		}
-		path = filepath.Join(home, "token")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(route, "/")
 }
 
-// isHFHost reports whether a URL belongs to Hugging Face, the only hosts that may receive
-// the token found in the environment.
-func isHFHost(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
+// escapeModelPath escapes each segment of "org/name" but keeps the slash, as the router expects.
+func escapeModelPath(id string) string {
+	segs := strings.Split(id, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
 	}
-	h := strings.ToLower(u.Hostname())
-	for _, suffix := range []string{"huggingface.co", "hf.space", "endpoints.huggingface.cloud"} {
-		if h == suffix || strings.HasSuffix(h, "."+suffix) {
-			return true
-		}
-	}
-	return false
+	return strings.Join(segs, "/")
 }
 
-func resolveTarget(cfg Config, e env) (target, error) {
-	t := target{model: cfg.Model, headers: map[string]string{}}
-	if cfg.EndpointURL != "" {
-		u, err := normalizeEndpoint(cfg.EndpointURL)
-		if err != nil {
-			return t, err
-		}
-		t.url = u
-		t.key = cfg.APIKey
-		if t.key == "" {
-			t.key = e.get("API_KEY")
-		}
-		if t.key == "" && isHFHost(u) {
-			t.key = e.hfToken()
-		}
-		return t, nil
+// splitPolicy splits "org/model:suffix" into the Hub id and the suffix. Hub ids never contain
+// a colon, so any colon starts a suffix (a routing policy or a provider name).
+func splitPolicy(model string) (id, suffix string) {
+	if i := strings.LastIndexByte(model, ':'); i >= 0 {
+		return model[:i], model[i+1:]
 	}
-	provider := cfg.Provider
-	if provider == "" {
-		provider = "auto"
+	return model, ""
+}
+
+// unknownProvider explains a provider name this package does not know.
+func unknownProvider(name string) error {
+	if noChatProviders[name] {
+		return &ConfigError{Message: fmt.Sprintf("provider %q does not serve chat completion; choose one of: %s", name, strings.Join(ProviderNames(), ", "))}
 	}
-	t.provider = provider
-	key := cfg.APIKey
-	if key == "" {
-		key = e.get("API_KEY")
-	}
-	if key == "" {
-		key = e.hfToken()
-	}
-	if key == "" {
-		return t, &ConfigError{Message: fmt.Sprintf("no token for provider %q: set HF_TOKEN (or log in with `hf auth login`), or pass --api-key", provider)}
-	}
-	t.key = key
-	router := e.routerURL()
-	if provider == "auto" {
-		t.url = router + "/v1/chat/completions"
-	} else {
-		t.url = router + "/" + provider + "/v1/chat/completions"
-	}
-	if cfg.BillTo != "" {
-		t.headers["X-HF-Bill-To"] = cfg.BillTo
-	}
-	return t, nil
+	return &ConfigError{Message: fmt.Sprintf("unknown provider %q; choose one of: %s", name, strings.Join(ProviderNames(), ", "))}
 }

@@ -17,15 +17,19 @@ import (
 //
 // It ends at `data: [DONE]` (with or without the space) or when the body ends.
 type Stream struct {
-	body   io.ReadCloser
-	sse    *sseReader
-	cur    ChatCompletionChunk
-	err    error
-	done   bool
-	ctx    context.Context
-	cancel context.CancelFunc
-	idle   *idleWatch
-	url    string
+	// pending holds ready-made chunks (a JSON answer to a streaming request); sse is nil then.
+	pending []ChatCompletionChunk
+	body    io.ReadCloser
+	sse     *sseReader
+	cur     ChatCompletionChunk
+	err     error
+	done    bool
+	ctx     context.Context
+	cancel  context.CancelFunc
+	idle    *idleWatch
+	url     string
+	// chunks counts the chunks read, to tell an empty body (a wrong URL) from a short answer.
+	chunks int
 }
 
 func newStream(ctx context.Context, cancel context.CancelFunc, body io.ReadCloser, idle *idleWatch, url string) *Stream {
@@ -38,17 +42,35 @@ func newStream(ctx context.Context, cancel context.CancelFunc, body io.ReadClose
 	return s
 }
 
+// newChunkStream is a stream over chunks already read.
+func newChunkStream(chunks []ChatCompletionChunk) *Stream {
+	return &Stream{pending: chunks, ctx: context.Background()}
+}
+
 // Next advances to the next chunk. It returns false at the end of the stream or on error.
 func (s *Stream) Next() bool {
 	if s.done || s.err != nil {
 		return false
 	}
+	if s.sse == nil {
+		if len(s.pending) == 0 {
+			s.done = true
+			return false
+		}
+		s.cur, s.pending = s.pending[0], s.pending[1:]
+		return true
+	}
 	for {
 		ev, err := s.sse.Next()
 		if err != nil {
-			if errors.Is(err, io.EOF) {
+			switch {
+			case errors.Is(err, io.EOF) && s.chunks == 0:
+				// A 200 with no event at all is not a model answering (a web page, a proxy
+				// that swallowed the stream): say so rather than show an empty answer.
+				s.err = &StreamError{Message: "the server at " + s.url + " answered without any chunk: is it an OpenAI-compatible chat-completions endpoint?", URL: s.url}
+			case errors.Is(err, io.EOF):
 				s.done = true
-			} else {
+			default:
 				s.err = s.classify(err)
 			}
 			return false
@@ -59,18 +81,33 @@ func (s *Stream) Next() bool {
 		}
 		if bytes.Equal(data, []byte("[DONE]")) {
 			s.done = true
+			s.chunks++
 			return false
 		}
-		var c ChatCompletionChunk
-		if err := json.Unmarshal(data, &c); err != nil {
-			s.err = &StreamError{Message: "invalid chunk from the server", Err: err}
+		// The chunk is decoded in place, reusing its choices (zeroed: encoding/json does not
+		// clear slice elements it appends into), so a chunk costs no fixed allocations.
+		choices := s.cur.Choices[:cap(s.cur.Choices)]
+		clear(choices)
+		s.cur = ChatCompletionChunk{Choices: choices[:0]}
+		c := &s.cur
+		if err := json.Unmarshal(data, c); err != nil {
+			s.err = &StreamError{Message: "invalid chunk from the server", URL: s.url, Err: err}
 			return false
 		}
-		if msg := streamErrorMessage(c.Error); msg != "" {
-			s.err = &StreamError{Message: msg}
+		if msg := messageOf(c.Error); msg != "" {
+			typ := c.ErrorType
+			if typ == "" {
+				var inner struct {
+					Type string `json:"type"`
+				}
+				if json.Unmarshal(c.Error, &inner) == nil {
+					typ = inner.Type
+				}
+			}
+			s.err = &StreamError{Message: msg, ErrorType: typ, URL: s.url}
 			return false
 		}
-		s.cur = c
+		s.chunks++
 		return true
 	}
 }
@@ -86,6 +123,9 @@ func (s *Stream) Close() error {
 	if s.idle != nil {
 		s.idle.stop()
 	}
+	if s.body == nil {
+		return nil
+	}
 	err := s.body.Close()
 	if s.cancel != nil {
 		s.cancel()
@@ -100,27 +140,7 @@ func (s *Stream) classify(err error) error {
 	if ctxErr := s.ctx.Err(); ctxErr != nil {
 		return ctxErr
 	}
-	return &StreamError{Err: err}
-}
-
-// streamErrorMessage reads an `error` field sent inside a stream: a string, an OpenAI-style
-// object with `message`, or anything else (shown as JSON).
-func streamErrorMessage(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var obj struct {
-		Message string `json:"message"`
-	}
-	if json.Unmarshal(raw, &obj) == nil && obj.Message != "" {
-		return obj.Message
-	}
-	return string(raw)
+	return &StreamError{URL: s.url, Err: err}
 }
 
 // idleWatch cancels a request when no byte has arrived for d.

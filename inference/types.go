@@ -125,8 +125,10 @@ type ChatCompletionChunk struct {
 	Created int64         `json:"created"`
 	Choices []ChunkChoice `json:"choices"`
 	Usage   *Usage        `json:"usage,omitempty"`
-	// Error is set when a server reports an error inside the stream.
-	Error json.RawMessage `json:"error,omitempty"`
+	// Error is set when a server reports an error inside the stream: a string (TGI, with
+	// ErrorType) or an object with a message (OpenAI style).
+	Error     json.RawMessage `json:"error,omitempty"`
+	ErrorType string          `json:"error_type,omitempty"`
 }
 
 // ChunkChoice is one choice of a streamed chunk.

@@ -40,6 +40,9 @@ type Options struct {
 	OnNotice func(agent.Notice)
 	// ReadyWait bounds how long Start waits for the servers (zero: mcp's default).
 	ReadyWait time.Duration
+	// Warn receives the inference client's warnings (staging model, removed provider,
+	// ignored billTo); the front end shows them. Nil drops them (Client.Warnings keeps them).
+	Warn func(string)
 }
 
 // App is a started agent.
@@ -88,6 +91,7 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 	client, err := inference.New(inference.Config{
 		Model: cfg.Model, Provider: cfg.Provider, EndpointURL: cfg.EndpointURL,
 		APIKey: cfg.APIKey, BillTo: cfg.BillTo, IdleTimeout: opts.Timeout,
+		Warn: opts.Warn, Logger: opts.Debug.Slog(),
 	})
 	if err != nil {
 		return nil, err
