@@ -352,3 +352,56 @@ func TestApprovalDenyAndAllowForSession(t *testing.T) {
 	}
 	checkHistory(t, &conv)
 }
+
+func TestRateLimitsAndUnavailableAreRetriedBeforeTheStream(t *testing.T) {
+	cases := []struct {
+		name     string
+		replies  []fakemodel.Reply
+		requests int
+		stop     agent.StopReason
+		kind     agent.ErrorKind
+		waits    string
+	}{
+		{"429 with a wait, then an answer",
+			[]fakemodel.Reply{{Status: 429, Body: `{"error":"slow down"}`, Header: map[string]string{"Retry-After": "2"}}, {Text: "ok"}},
+			2, agent.StopAnswer, "", "2s"},
+		{"503 without a wait, then an answer",
+			[]fakemodel.Reply{{Status: 503, Body: `{"error":"loading"}`}, {Text: "ok"}},
+			2, agent.StopAnswer, "", "1s"},
+		{"429 every time: a rate-limit error after the retries",
+			[]fakemodel.Reply{{Status: 429, Body: `{"error":"quota"}`}, {Status: 429, Body: `{"error":"quota"}`},
+				{Status: 429, Body: `{"error":"quota"}`}, {Status: 429, Body: `{"error":"quota"}`}},
+			4, agent.StopError, agent.ErrRateLimit, "1s,2s,4s"},
+		{"429 asking for an hour: not retried",
+			[]fakemodel.Reply{{Status: 429, Body: `{"error":"daily quota"}`, Header: map[string]string{"Retry-After": "3600"}}},
+			1, agent.StopError, agent.ErrRateLimit, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			model := fakemodel.New(c.replies...)
+			defer model.Close()
+			var waits []string
+			client, err := inference.New(inference.Config{Model: "m", EndpointURL: model.URL, Getenv: func(string) string { return "" },
+				Sleep: func(_ context.Context, d time.Duration) error { waits = append(waits, d.String()); return nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &agent.Agent{Model: client}
+			var conv agent.Conversation
+			conv.AddUser("hi")
+			rec := &recorder{}
+			done := a.Run(context.Background(), &conv, rec.emit)
+			if done.Stop != c.stop || len(model.Requests()) != c.requests {
+				t.Errorf("stop %s after %d requests, want %s after %d", done.Stop, len(model.Requests()), c.stop, c.requests)
+			}
+			if got := strings.Join(waits, ","); got != c.waits {
+				t.Errorf("waited %q, want %q", got, c.waits)
+			}
+			if c.kind != "" {
+				if e := rec.errorEvent(); e == nil || e.Kind != c.kind {
+					t.Errorf("error %+v, want kind %s", e, c.kind)
+				}
+			}
+		})
+	}
+}
