@@ -17,6 +17,8 @@ import (
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/internal/app"
 	"github.com/tiny-agents/tiny-agents/internal/headless"
+	"github.com/tiny-agents/tiny-agents/themes"
+	"github.com/tiny-agents/tiny-agents/tui"
 )
 
 type runFlags struct {
@@ -25,6 +27,7 @@ type runFlags struct {
 	output  string
 	yolo    bool
 	approve string
+	theme   string
 }
 
 func newRunCmd() *cobra.Command {
@@ -58,6 +61,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
+	fl.StringVar(&f.theme, "theme", "auto", "TUI theme: auto (follows the terminal), dark, light, high-contrast, plain, or a file name in "+themes.Dir())
 	return cmd
 }
 
@@ -83,6 +87,15 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	if err != nil {
 		return err
 	}
+	interactive := !headlessRun && isTerminal(os.Stdin) && isTerminal(os.Stdout)
+	var theme themes.Theme
+	if interactive {
+		// Checked before the servers start, so a typo costs nothing.
+		theme, err = themes.Resolve(f.theme, themes.Dir(), os.Getenv("NO_COLOR") != "", true)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a, err := app.Start(ctx, cfg, f.Options)
@@ -93,6 +106,9 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	a.Agent.Deny = f.approve == "never"
 	if headlessRun {
 		return runHeadless(ctx, a, f)
+	}
+	if interactive {
+		return runTUI(ctx, a, f, theme)
 	}
 	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr)
 }
@@ -154,4 +170,22 @@ func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Wri
 			return &exitError{code: exitInterrupted}
 		}
 	}
+}
+
+// runTUI runs the interactive chat screen. Every tool call asks for approval unless --yolo.
+func runTUI(ctx context.Context, a *app.App, f *runFlags, theme themes.Theme) error {
+	a.Agent.Ask = !f.yolo
+	auto := (f.theme == "" || f.theme == themes.Auto) && !theme.Plain
+	err := tui.Run(ctx, tui.Options{
+		AgentName: a.Config.Name,
+		Agent:     a.Agent,
+		Ready:     a.Ready,
+		Servers:   a.Servers,
+		Theme:     theme,
+		ThemeAuto: auto,
+	}, os.Stdin, os.Stdout)
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
+	}
+	return err
 }

@@ -1,0 +1,189 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/ansi"
+)
+
+// mdRenderers keeps one glamour renderer per width: creating one costs tens of microseconds
+// and a style parse, so it is done once per width and theme, not per render.
+type mdRenderers struct {
+	style ansi.StyleConfig
+	byW   map[int]*glamour.TermRenderer
+}
+
+func newMDRenderers(style ansi.StyleConfig) *mdRenderers {
+	return &mdRenderers{style: style, byW: map[int]*glamour.TermRenderer{}}
+}
+
+// render renders markdown to lines, without glamour's leading and trailing blank lines.
+func (r *mdRenderers) render(md string, width int) []string {
+	if width < 10 {
+		width = 10
+	}
+	tr, ok := r.byW[width]
+	if !ok {
+		var err error
+		tr, err = glamour.NewTermRenderer(glamour.WithStyles(r.style), glamour.WithWordWrap(width-4))
+		if err != nil {
+			return wrapPlain(md, width)
+		}
+		r.byW[width] = tr
+	}
+	out, err := tr.Render(md)
+	if err != nil {
+		return wrapPlain(md, width)
+	}
+	return trimBlank(strings.Split(strings.TrimRight(out, "\n"), "\n"))
+}
+
+// trimBlank drops blank lines (spaces and styling only) at both ends.
+func trimBlank(lines []string) []string {
+	for len(lines) > 0 && isBlank(lines[0]) {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && isBlank(lines[len(lines)-1]) {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
+}
+
+func isBlank(s string) bool { return strings.TrimSpace(stripANSI(s)) == "" }
+
+// streamDoc is a markdown document that grows at its end (a streaming answer). The text is
+// cut into blocks at stable boundaries: a blank line outside a code fence after which the
+// next block does not continue a list or an indented block. Blocks before the last
+// boundary never change, so each is rendered once per width and kept; only the tail after
+// the last boundary is rendered again when text arrives.
+type streamDoc struct {
+	text strings.Builder
+	// cuts are the byte offsets where stable blocks end (ascending).
+	cuts []int
+	// scan state over complete lines
+	scanned    int  // offset of the first line not yet scanned
+	inFence    bool // inside ``` or ~~~
+	fence      string
+	pendingCut int  // offset after a blank line, waiting for the next block to confirm it
+	prevList   bool // the block before pendingCut was a list or quote
+
+	// render cache
+	width      int
+	gen        int
+	blockLines [][]string // rendered stable blocks
+	stable     []string   // blockLines flattened, with a blank line between blocks
+	tailText   string
+	tailLines  []string
+}
+
+func (d *streamDoc) String() string { return d.text.String() }
+
+// Append adds streamed text and finds new stable boundaries.
+func (d *streamDoc) Append(s string) {
+	// Tabs have no fixed width on a cell screen: code keeps its indentation as spaces.
+	d.text.WriteString(strings.ReplaceAll(s, "\t", "    "))
+	d.scan()
+}
+
+func (d *streamDoc) scan() {
+	all := d.text.String()
+	for {
+		nl := strings.IndexByte(all[d.scanned:], '\n')
+		if nl < 0 {
+			return
+		}
+		line := all[d.scanned : d.scanned+nl]
+		next := d.scanned + nl + 1
+		d.scanLine(line, d.scanned, next)
+		d.scanned = next
+	}
+}
+
+func (d *streamDoc) scanLine(line string, start, next int) {
+	trim := strings.TrimLeft(line, " ")
+	indent := len(line) - len(trim)
+	if d.inFence {
+		if indent < 4 && strings.HasPrefix(trim, d.fence) && strings.TrimSpace(strings.TrimLeft(trim, d.fence[:1])) == "" {
+			d.inFence = false
+		}
+		return
+	}
+	blank := strings.TrimSpace(line) == ""
+	if blank {
+		if d.pendingCut == 0 && start > 0 {
+			d.pendingCut = next
+		}
+		return
+	}
+	// A non-blank line: it confirms or cancels the pending boundary.
+	if d.pendingCut > 0 {
+		continues := indent >= 2 || (d.prevList && (isListItem(trim) || strings.HasPrefix(trim, ">")))
+		if !continues && (len(d.cuts) == 0 || d.cuts[len(d.cuts)-1] < d.pendingCut) {
+			d.cuts = append(d.cuts, d.pendingCut)
+		}
+		d.pendingCut = 0
+	}
+	if indent < 4 && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")) {
+		d.inFence = true
+		d.fence = trim[:3]
+	}
+	d.prevList = isListItem(trim) || strings.HasPrefix(trim, ">") || (d.prevList && indent >= 2)
+}
+
+func isListItem(s string) bool {
+	if len(s) >= 2 && (s[0] == '-' || s[0] == '*' || s[0] == '+') && s[1] == ' ' {
+		return true
+	}
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && s[i+1] == ' '
+}
+
+// Lines renders the document at a width: cached stable blocks plus the re-rendered tail.
+// gen changes when the theme changes.
+func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
+	if width != d.width || gen != d.gen {
+		d.width, d.gen = width, gen
+		d.blockLines, d.stable, d.tailText, d.tailLines = nil, nil, "", nil
+	}
+	all := d.text.String()
+	for len(d.blockLines) < len(d.cuts) {
+		i := len(d.blockLines)
+		from := 0
+		if i > 0 {
+			from = d.cuts[i-1]
+		}
+		block := r.render(all[from:d.cuts[i]], width)
+		d.blockLines = append(d.blockLines, block)
+		if len(d.stable) > 0 && len(block) > 0 {
+			d.stable = append(d.stable, "")
+		}
+		d.stable = append(d.stable, block...)
+		d.tailText = "\x00" // the tail moved: render it again
+	}
+	from := 0
+	if n := len(d.cuts); n > 0 {
+		from = d.cuts[n-1]
+	}
+	tail := all[from:]
+	if tail != d.tailText {
+		d.tailText = tail
+		if strings.TrimSpace(tail) == "" {
+			d.tailLines = nil
+		} else {
+			d.tailLines = r.render(tail, width)
+		}
+	}
+	if len(d.tailLines) == 0 {
+		return d.stable
+	}
+	out := make([]string, 0, len(d.stable)+1+len(d.tailLines))
+	out = append(out, d.stable...)
+	if len(out) > 0 {
+		out = append(out, "")
+	}
+	return append(out, d.tailLines...)
+}
