@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/tiny-agents/tiny-agents/inference"
@@ -18,3 +19,5 @@ func newSlowModel(t *testing.T) *inference.Client {
 	}
 	return c
 }
+
+func fmtMsg(v any) string { return fmt.Sprintf("%v", v) }

@@ -1,10 +1,10 @@
 package tui
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -40,12 +40,12 @@ type form struct {
 func formFromSchema(server, message string, schema json.RawMessage) (*form, error) {
 	var s struct {
 		Properties map[string]struct {
-			Type        string   `json:"type"`
-			Title       string   `json:"title"`
-			Description string   `json:"description"`
-			Default     any      `json:"default"`
-			Enum        []any    `json:"enum"`
-			Format      string   `json:"format"`
+			Type        string `json:"type"`
+			Title       string `json:"title"`
+			Description string `json:"description"`
+			Default     any    `json:"default"`
+			Enum        []any  `json:"enum"`
+			Format      string `json:"format"`
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
@@ -55,23 +55,16 @@ func formFromSchema(server, message string, schema json.RawMessage) (*form, erro
 		}
 	}
 	f := &form{title: "Request from " + server, message: message}
-	names := make([]string, 0, len(s.Properties))
-	for n := range s.Properties {
-		names = append(names, n)
-	}
-	// Required fields first, then by name, so the order is stable.
+	names := propertyOrder(schema)
 	req := map[string]bool{}
 	for _, r := range s.Required {
 		req[r] = true
 	}
-	sort.Slice(names, func(i, j int) bool {
-		if req[names[i]] != req[names[j]] {
-			return req[names[i]]
-		}
-		return names[i] < names[j]
-	})
 	for _, n := range names {
-		p := s.Properties[n]
+		p, ok := s.Properties[n]
+		if !ok {
+			continue
+		}
 		fl := &field{name: n, title: safetext.Strip(p.Title), desc: safetext.Strip(p.Description), typ: p.Type, required: req[n]}
 		for _, e := range p.Enum {
 			fl.enum = append(fl.enum, safetext.Strip(fmt.Sprint(e)))
@@ -93,6 +86,35 @@ func formFromSchema(server, message string, schema json.RawMessage) (*form, erro
 	}
 	f.focusField(0)
 	return f, nil
+}
+
+// propertyOrder lists the schema's property names in the order the server wrote them (a
+// form reads best in the order its author chose).
+func propertyOrder(schema json.RawMessage) []string {
+	var top struct {
+		Properties json.RawMessage `json:"properties"`
+	}
+	if json.Unmarshal(schema, &top) != nil || len(top.Properties) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(top.Properties))
+	if _, err := dec.Token(); err != nil { // {
+		return nil
+	}
+	var names []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return names
+		}
+		name, _ := tok.(string)
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return names
+		}
+		names = append(names, name)
+	}
+	return names
 }
 
 // newInputForm is the dialog for one agent input (${input:ID}); password inputs are masked.

@@ -4,11 +4,11 @@ import "charm.land/bubbles/v2/key"
 
 // keyMap is every key of the chat screen; it also feeds the help view (bubbles/help).
 type keyMap struct {
-	Send, Newline, History, Complete      key.Binding
-	PageUp, PageDown, LineUp, LineDown    key.Binding
-	Top, Bottom, Expand, Reasoning        key.Binding
-	Cancel, Quit, Help                    key.Binding
-	AllowOnce, AllowSession, Deny         key.Binding
+	Send, Newline, History, Complete   key.Binding
+	PageUp, PageDown, LineUp, LineDown key.Binding
+	Top, Bottom, Expand, Reasoning     key.Binding
+	Cancel, Quit, Help                 key.Binding
+	AllowOnce, AllowSession, Deny      key.Binding
 }
 
 func defaultKeys() keyMap {
@@ -23,9 +23,9 @@ func defaultKeys() keyMap {
 		LineDown:     key.NewBinding(key.WithKeys("shift+down"), key.WithHelp("shift+↓", "scroll down")),
 		Top:          key.NewBinding(key.WithKeys("ctrl+home"), key.WithHelp("ctrl+home", "first message")),
 		Bottom:       key.NewBinding(key.WithKeys("ctrl+end"), key.WithHelp("ctrl+end", "follow the end")),
-		Expand:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "expand/collapse last tool")),
+		Expand:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "expand last tool")),
 		Reasoning:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "show/fold reasoning")),
-		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop the turn / quit (twice)")),
+		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop the turn; twice: quit")),
 		Quit:         key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "quit (empty prompt)")),
 		Help:         key.NewBinding(key.WithKeys("?", "f1"), key.WithHelp("?/f1", "this help")),
 		AllowOnce:    key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "allow once")),
@@ -45,6 +45,5 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		{k.Send, k.Newline, k.History, k.Complete},
 		{k.PageUp, k.PageDown, k.LineUp, k.LineDown, k.Top, k.Bottom},
 		{k.Expand, k.Reasoning, k.Cancel, k.Quit, k.Help},
-		{k.AllowOnce, k.AllowSession, k.Deny},
 	}
 }

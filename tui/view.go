@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -114,6 +115,8 @@ func (m *Model) helpLines(h int) []string {
 	th := m.theme
 	out := []string{th.Accent.Render("Keys"), ""}
 	out = append(out, strings.Split(m.help.FullHelpView(m.keys.FullHelp()), "\n")...)
+	k := m.keys
+	out = append(out, "", th.Accent.Render("Tool approval")+"  "+m.help.ShortHelpView([]key.Binding{k.AllowOnce, k.AllowSession, k.Deny}))
 	out = append(out, "", th.Accent.Render("Commands"), "")
 	for _, c := range commands {
 		out = append(out, fmt.Sprintf("  %-9s %-10s %s", c.name, c.args, th.Muted.Render(c.desc)))
