@@ -36,7 +36,12 @@ func (r *mdRenderers) render(md string, width int) []string {
 	if err != nil {
 		return wrapPlain(md, width)
 	}
-	return trimBlank(strings.Split(strings.TrimRight(out, "\n"), "\n"))
+	lines := trimBlank(strings.Split(strings.TrimRight(out, "\n"), "\n"))
+	// Code lines are not wrapped by glamour: cut them here, once, not on every frame.
+	for i, l := range lines {
+		lines[i] = clip(l, width)
+	}
+	return lines
 }
 
 // trimBlank drops blank lines (spaces and styling only) at both ends.
@@ -65,6 +70,8 @@ type streamDoc struct {
 	scanned    int  // offset of the first line not yet scanned
 	inFence    bool // inside ``` or ~~~
 	fence      string
+	fenceStart int  // offset of the open fence's first line
+	fenceBody  int  // offset of the line after it
 	pendingCut int  // offset after a blank line, waiting for the next block to confirm it
 	prevList   bool // the block before pendingCut was a list or quote
 
@@ -75,6 +82,10 @@ type streamDoc struct {
 	stable     []string   // blockLines flattened, with a blank line between blocks
 	tailText   string
 	tailLines  []string
+	// The open code fence at the end, rendered line group by line group (see fenceLines).
+	fenceAt   int
+	fenceUpto int
+	fenceDone []string
 }
 
 func (d *streamDoc) String() string { return d.text.String() }
@@ -91,6 +102,7 @@ func (d *streamDoc) scan() {
 	for {
 		nl := strings.IndexByte(all[d.scanned:], '\n')
 		if nl < 0 {
+			d.confirmEarly(all[d.scanned:])
 			return
 		}
 		line := all[d.scanned : d.scanned+nl]
@@ -127,8 +139,30 @@ func (d *streamDoc) scanLine(line string, start, next int) {
 	if indent < 4 && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")) {
 		d.inFence = true
 		d.fence = trim[:3]
+		d.fenceStart, d.fenceBody = start, next
 	}
 	d.prevList = isListItem(trim) || strings.HasPrefix(trim, ">") || (d.prevList && indent >= 2)
+}
+
+// confirmEarly confirms a pending boundary from the first bytes of the next line, before
+// the line is complete: text at column 0 that cannot continue the block before it starts a
+// new block. Without this the block before a boundary would render again on every delta
+// until the next newline arrives.
+func (d *streamDoc) confirmEarly(partial string) {
+	if d.pendingCut == 0 || d.inFence || partial == "" {
+		return
+	}
+	c := partial[0]
+	if c == ' ' || c == '\t' {
+		return
+	}
+	if d.prevList && (strings.IndexByte("-*+>0123456789", c) >= 0) {
+		return
+	}
+	if len(d.cuts) == 0 || d.cuts[len(d.cuts)-1] < d.pendingCut {
+		d.cuts = append(d.cuts, d.pendingCut)
+	}
+	d.pendingCut = 0
 }
 
 func isListItem(s string) bool {
@@ -148,6 +182,7 @@ func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
 	if width != d.width || gen != d.gen {
 		d.width, d.gen = width, gen
 		d.blockLines, d.stable, d.tailText, d.tailLines = nil, nil, "", nil
+		d.fenceAt, d.fenceUpto, d.fenceDone = -1, 0, nil
 	}
 	all := d.text.String()
 	for len(d.blockLines) < len(d.cuts) {
@@ -171,9 +206,12 @@ func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
 	tail := all[from:]
 	if tail != d.tailText {
 		d.tailText = tail
-		if strings.TrimSpace(tail) == "" {
+		switch {
+		case strings.TrimSpace(tail) == "":
 			d.tailLines = nil
-		} else {
+		case d.inFence && d.fenceStart >= from:
+			d.tailLines = d.fenceLines(r, all, from, width)
+		default:
 			d.tailLines = r.render(tail, width)
 		}
 	}
@@ -186,4 +224,32 @@ func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
 		out = append(out, "")
 	}
 	return append(out, d.tailLines...)
+}
+
+// fenceLines renders a tail that ends inside an open code fence. Highlighting a whole code
+// block on every delta is the most expensive thing a stream can ask for, so the complete
+// lines of the open block are rendered in groups as they arrive (each group as a closed
+// block of its own) and kept; only the text before the fence and the unfinished last line
+// are rendered again. When the fence closes, the whole block is rendered once more as a
+// stable block, so the final look is glamour's own.
+func (d *streamDoc) fenceLines(r *mdRenderers, all string, from, width int) []string {
+	if d.fenceAt != d.fenceStart {
+		d.fenceAt, d.fenceUpto, d.fenceDone = d.fenceStart, d.fenceBody, nil
+	}
+	header := all[d.fenceStart:d.fenceBody]
+	closing := "\n" + d.fence + "\n"
+	if d.scanned > d.fenceUpto {
+		d.fenceDone = append(d.fenceDone, r.render(header+all[d.fenceUpto:d.scanned]+closing, width)...)
+		d.fenceUpto = d.scanned
+	}
+	var out []string
+	if pre := all[from:d.fenceStart]; strings.TrimSpace(pre) != "" {
+		out = append(out, r.render(pre, width)...)
+		out = append(out, "")
+	}
+	out = append(out, d.fenceDone...)
+	if partial := all[d.scanned:]; partial != "" {
+		out = append(out, r.render(header+partial+closing, width)...)
+	}
+	return out
 }

@@ -89,8 +89,12 @@ type Model struct {
 	width, height int
 	tr            *transcript
 	input         textarea.Model
-	help          help.Model
-	showHelp      bool
+	inputCache    struct {
+		key   inputKey
+		lines []string
+	}
+	help     help.Model
+	showHelp bool
 
 	history []string
 	histIdx int // len(history) when not browsing

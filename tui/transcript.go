@@ -103,9 +103,6 @@ func (t *transcript) draw(c *renderCtx, width, height int) []string {
 		rows = append(rows, -1)
 	}
 	t.rows = rows
-	for i, l := range out {
-		out[i] = clip(l, width)
-	}
 	return out
 }
 

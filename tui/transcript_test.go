@@ -44,7 +44,9 @@ func TestStreamDocCutsOnlyAtStableBoundaries(t *testing.T) {
 		{"list then paragraph", "- a\n- b\n\nparagraph\n", 1},
 		{"indented continuation", "text\n\n    code\n", 0},
 		{"no boundary yet", "one\n\n", 0},
-		{"next line incomplete", "one\n\ntw", 0},
+		{"next line begun", "one\n\ntw", 1},
+		{"next line begun after a list may continue it", "- a\n\n- b", 0},
+		{"next line begun indented", "one\n\n  x", 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,3 +261,30 @@ func TestCtrlCCancelsARealStream(t *testing.T) {
 }
 
 var _ = inference.Message{}
+
+func TestOpenCodeFenceStreamsLineByLineAndEndsLikeAWholeRender(t *testing.T) {
+	m, _ := newTest(t, 60, 40)
+	code := "```python\ndef f(x):\n    return x * 2\n\nprint(f(21))  # a very long comment that goes past the right edge of the screen for sure\n```\n"
+	var d streamDoc
+	for _, r := range code[:len(code)-5] {
+		d.Append(string(r))
+		d.Lines(m.md, 60, m.gen)
+	}
+	streaming := stripAll(d.Lines(m.md, 60, m.gen))
+	for _, w := range []string{"def f(x):", "return x * 2", "print(f(21))"} {
+		if !strings.Contains(streaming, w) {
+			t.Fatalf("open fence render lacks %q:\n%s", w, streaming)
+		}
+	}
+	d.Append(code[len(code)-5:])
+	final := d.Lines(m.md, 60, m.gen)
+	whole := m.md.render(code, 60)
+	if stripAll(final) != stripAll(whole) {
+		t.Fatalf("closed fence differs from a whole render:\n%s\nvs\n%s", stripAll(final), stripAll(whole))
+	}
+	for _, l := range final {
+		if w := len([]rune(stripANSI(l))); w > 60 {
+			t.Fatalf("line wider than the screen (%d): %q", w, stripANSI(l))
+		}
+	}
+}

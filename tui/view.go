@@ -41,10 +41,30 @@ func (m *Model) chrome() chrome {
 			}
 			c.comps = append(c.comps, line)
 		}
-		c.input = strings.Split(m.input.View(), "\n")
+		c.input = m.inputView()
 	}
 	c.status = []string{m.statusBar()}
 	return c
+}
+
+// inputKey is what the prompt's look depends on.
+type inputKey struct {
+	value          string
+	line, col      int
+	width, gen     int
+	focused, armed bool
+}
+
+// inputView is the prompt, drawn again only when it changed: most frames are stream frames
+// in which the prompt did not move.
+func (m *Model) inputView() []string {
+	k := inputKey{m.input.Value(), m.input.Line(), m.input.Column(), m.width, m.gen, m.input.Focused(), m.quitArmed}
+	if m.inputCache.lines != nil && m.inputCache.key == k {
+		return m.inputCache.lines
+	}
+	m.inputCache.key = k
+	m.inputCache.lines = strings.Split(m.input.View(), "\n")
+	return m.inputCache.lines
 }
 
 func (m *Model) statusBar() string {
