@@ -196,8 +196,16 @@ func (m *Model) state() state {
 	return stateStreaming
 }
 
+// testHooks lets tests add messages of their own; nil outside tests.
+var testHooks func(m *Model, msg tea.Msg) (tea.Cmd, bool)
+
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if testHooks != nil {
+		if cmd, ok := testHooks(m, msg); ok {
+			return m, cmd
+		}
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
