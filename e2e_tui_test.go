@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tiny-agents/tiny-agents/internal/fakemodel"
+)
+
+// tmuxTerm drives a real terminal: a tmux session on a private server socket.
+type tmuxTerm struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func newTmux(t *testing.T, width, height int, command string) *tmuxTerm {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is not installed: the TUI end-to-end test drives a real terminal through tmux (apt-get install tmux)")
+	}
+	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("ta-e2e-%d", os.Getpid()), name: "tui"}
+	tm.run("new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func (tm *tmuxTerm) run(args ...string) string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", tm.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		tm.t.Fatalf("tmux %v: %v: %s", args, err, out)
+	}
+	return string(out)
+}
+
+func (tm *tmuxTerm) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", tm.name}, keys...)...) }
+
+// typeText types literally (no key names).
+func (tm *tmuxTerm) typeText(s string) { tm.run("send-keys", "-t", tm.name, "-l", s) }
+
+func (tm *tmuxTerm) screen() string { return tm.run("capture-pane", "-t", tm.name, "-p") }
+
+// waitFor waits until the screen shows every string.
+func (tm *tmuxTerm) waitFor(what string, want ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := tm.screen()
+		ok := true
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				ok = false
+			}
+		}
+		if ok {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("waiting for %s: the screen never showed %q:\n%s", what, want, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// startFakeModel runs cmd/fakemodel as its own process with a script and returns its URL.
+func startFakeModel(t *testing.T, replies []fakemodel.Reply) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "fakemodel")
+	if out, err := exec.Command("go", "build", "-o", bin, "./internal/fakemodel/cmd/fakemodel").CombinedOutput(); err != nil {
+		t.Fatalf("build fakemodel: %v: %s", err, out)
+	}
+	script := filepath.Join(dir, "script.json")
+	b, _ := json.Marshal(replies)
+	if err := os.WriteFile(script, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-script", script)
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatalf("fakemodel printed no URL: %v", err)
+	}
+	return strings.TrimSpace(line)
+}
+
+// TestTUIInARealTerminal runs the chat screen in tmux against the scripted model and
+// server-everything: a prompt, a tool approval, the answer, a slow stream stopped with
+// Ctrl+C, and a clean quit.
+func TestTUIInARealTerminal(t *testing.T) {
+	url := startFakeModel(t, []fakemodel.Reply{
+		{ToolCalls: []fakemodel.Call{{ID: "call_1", Name: "echo", Arguments: `{"message":"hello from the terminal"}`}}},
+		{Text: "The echo tool answered **hello from the terminal**.\n\n```go\nfmt.Println(\"ok\")\n```\n", Usage: &fakemodel.Usage{PromptTokens: 120, CompletionTokens: 30}},
+		{Text: "This slow answer streams one word at a time and would take a long while to finish if nobody stopped it", Delay: fakemodel.Duration(250 * time.Millisecond)},
+	})
+	agentDir := writeAgent(t, url, nil)
+	status := filepath.Join(t.TempDir(), "status")
+	cmd := fmt.Sprintf("%s run %s; echo $? > %s", binPath, agentDir, status)
+	tm := newTmux(t, 120, 40, cmd)
+
+	tm.waitFor("the ready screen", "servers 1/1", "ready")
+	tm.typeText("Please echo hello")
+	tm.keys("Enter")
+	tm.waitFor("the approval prompt", "Run this tool?", "echo · ", `"message": "hello from the terminal"`, "waiting for approval")
+	tm.keys("y")
+	s := tm.waitFor("the answer", "Echo: hello from the terminal", "The echo tool answered hello from the terminal.", `fmt.Println("ok")`, "150 tokens", "ready")
+	if strings.Contains(s, "**") {
+		t.Fatalf("markdown not rendered:\n%s", s)
+	}
+
+	tm.typeText("Now answer slowly")
+	tm.keys("Enter")
+	tm.waitFor("the slow stream", "This slow answer", "streaming")
+	tm.keys("C-c")
+	s = tm.waitFor("the stop", "stopped; what was streamed is kept", "ready")
+	if strings.Contains(s, "nobody stopped it") {
+		t.Fatalf("the stream went on after ctrl+c:\n%s", s)
+	}
+	t.Logf("screen after the stop:\n%s", s)
+
+	tm.keys("C-c")
+	tm.waitFor("the quit question", "Press ctrl+c again to quit")
+	tm.keys("C-c")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(status)
+		if err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("exit status %s, want 0; screen:\n%s", code, tm.screen())
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tiny-agents did not exit after ctrl+c twice; screen:\n%s", tm.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
