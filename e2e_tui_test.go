@@ -41,7 +41,9 @@ func (tm *tmuxTerm) run(args ...string) string {
 	return string(out)
 }
 
-func (tm *tmuxTerm) keys(keys ...string) { tm.run(append([]string{"send-keys", "-t", tm.name}, keys...)...) }
+func (tm *tmuxTerm) keys(keys ...string) {
+	tm.run(append([]string{"send-keys", "-t", tm.name}, keys...)...)
+}
 
 // typeText types literally (no key names).
 func (tm *tmuxTerm) typeText(s string) { tm.run("send-keys", "-t", tm.name, "-l", s) }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -96,7 +95,19 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 			return &exitError{code: exitUsage, err: err}
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// In line mode Ctrl+C (SIGINT) stops the running turn, not the program: it gets its own
+	// channel there, and only SIGTERM ends the session.
+	lineMode := !headlessRun && !interactive
+	sigs := []os.Signal{syscall.SIGTERM}
+	var interrupts chan os.Signal
+	if lineMode {
+		interrupts = make(chan os.Signal, 1)
+		signal.Notify(interrupts, os.Interrupt)
+		defer signal.Stop(interrupts)
+	} else {
+		sigs = append(sigs, os.Interrupt)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
@@ -110,7 +121,10 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	if interactive {
 		return runTUI(ctx, a, f, theme)
 	}
-	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr)
+	// Ask before each tool call when a person is at the keyboard (stdin is a terminal and
+	// only stdout is redirected); piped input has nobody to ask, as in headless runs.
+	a.Agent.Ask = !f.yolo && f.approve == "" && isTerminal(os.Stdin)
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, interrupts)
 }
 
 func runHeadless(ctx context.Context, a *app.App, f *runFlags) error {
@@ -138,36 +152,6 @@ func printServerErrors(r agent.Ready, w io.Writer) {
 	for _, s := range r.Servers {
 		if s.Error != "" {
 			fmt.Fprintf(w, "server %s failed: %s\n", s.Name, s.Error)
-		}
-	}
-}
-
-// runLineChat is the plain chat used when stdin or stdout is not a terminal: a prompt, the
-// streamed answer, and a line per tool call. Ctrl+C stops the running turn; EOF quits.
-func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer) error {
-	fmt.Fprintf(out, "Agent %s ready: model %s, %d tools.\n", a.Config.Name, a.Ready.Model, len(a.Ready.Tools))
-	printServerErrors(a.Ready, errw)
-	p := headless.NewText(out, out)
-	var conv agent.Conversation
-	lines := bufio.NewScanner(in)
-	lines.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for {
-		fmt.Fprint(out, "> ")
-		if !lines.Scan() {
-			fmt.Fprintln(out)
-			return nil
-		}
-		text := strings.TrimSpace(lines.Text())
-		if text == "" {
-			continue
-		}
-		if text == "/quit" || text == "/exit" {
-			return nil
-		}
-		conv.AddUser(text)
-		a.Agent.Run(ctx, &conv, p.Print)
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted}
 		}
 	}
 }
