@@ -26,7 +26,7 @@ func newTmux(t *testing.T, width, height int, command string) *tmuxTerm {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Fatal("tmux is not installed: the TUI end-to-end test drives a real terminal through tmux (apt-get install tmux)")
 	}
-	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("ta-e2e-%d", os.Getpid()), name: "tui"}
+	tm := &tmuxTerm{t: t, socket: fmt.Sprintf("ta-e2e-%d-%s", os.Getpid(), t.Name()), name: "tui"}
 	tm.run("new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(width), "-y", fmt.Sprint(height), command)
 	t.Cleanup(func() { _ = exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
 	return tm
@@ -149,4 +149,60 @@ func TestTUIInARealTerminal(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// waitStatus waits for the exit status the shell wrote after the program ended.
+func waitStatus(t *testing.T, tm *tmuxTerm, path string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) != "" {
+			return strings.TrimSpace(string(b))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the program did not exit; screen:\n%s", tm.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// With --yolo the tool runs without a question; NO_COLOR gives a screen without colour;
+// Ctrl+D on the empty prompt quits with status 0.
+func TestTUIYoloAndNoColor(t *testing.T) {
+	url := startFakeModel(t, []fakemodel.Reply{
+		{ToolCalls: []fakemodel.Call{{ID: "call_1", Name: "echo", Arguments: `{"message":"no questions"}`}}},
+		{Text: "Ran it without asking."},
+	})
+	agentDir := writeAgent(t, url, nil)
+	status := filepath.Join(t.TempDir(), "status")
+	tm := newTmux(t, 100, 30, fmt.Sprintf("NO_COLOR=1 %s run --yolo %s; echo $? > %s", binPath, agentDir, status))
+	tm.waitFor("the ready screen", "servers 1/1", "ready")
+	tm.typeText("go")
+	tm.keys("Enter")
+	s := tm.waitFor("the answer", "Echo: no questions", "Ran it without asking.")
+	if strings.Contains(s, "Run this tool?") {
+		t.Fatalf("--yolo asked:\n%s", s)
+	}
+	colored := tm.run("capture-pane", "-t", tm.name, "-p", "-e")
+	for _, c := range []string{"38;5;", "38;2;", "[31m", "[32m", "[33m", "[34m", "[35m", "[36m"} {
+		if strings.Contains(colored, c) {
+			t.Fatalf("NO_COLOR screen has colour %q:\n%q", c, colored)
+		}
+	}
+	tm.keys("C-d")
+	if code := waitStatus(t, tm, status); code != "0" {
+		t.Fatalf("ctrl+d exit status %s", code)
+	}
+}
+
+func TestTUIBadThemeIsAUsageError(t *testing.T) {
+	srv := fakemodel.New()
+	defer srv.Close()
+	agentDir := writeAgent(t, srv.URL+"/v1", nil)
+	status := filepath.Join(t.TempDir(), "status")
+	tm := newTmux(t, 100, 20, fmt.Sprintf("%s run --theme nosuch %s; echo $? > %s; sleep 5", binPath, agentDir, status))
+	if code := waitStatus(t, tm, status); code != "2" {
+		t.Fatalf("exit status %s, want 2", code)
+	}
+	tm.waitFor("the error", `theme "nosuch": no such theme`)
 }
