@@ -177,9 +177,12 @@ func TestTUIYoloAndNoColor(t *testing.T) {
 	status := filepath.Join(t.TempDir(), "status")
 	tm := newTmux(t, 100, 30, fmt.Sprintf("NO_COLOR=1 %s run --yolo %s; echo $? > %s", binPath, agentDir, status))
 	tm.waitFor("the ready screen", "servers 1/1", "ready")
-	tm.typeText("go")
+	// A bracketed paste of several lines stays one prompt: its newlines do not send it.
+	tm.run("set-buffer", "-b", "p", "first pasted line\nsecond pasted line\nthird pasted line")
+	tm.run("paste-buffer", "-p", "-b", "p", "-t", tm.name)
+	tm.waitFor("the pasted prompt", "> first pasted line", "third pasted line", "ready")
 	tm.keys("Enter")
-	s := tm.waitFor("the answer", "Echo: no questions", "Ran it without asking.")
+	s := tm.waitFor("the answer", "▌ first pasted line", "▌ third pasted line", "Echo: no questions", "Ran it without asking.")
 	if strings.Contains(s, "Run this tool?") {
 		t.Fatalf("--yolo asked:\n%s", s)
 	}
