@@ -270,3 +270,69 @@ func TestNoticesAndMaxTurns(t *testing.T) {
 	events(m, agent.Notice{Server: "memory", Text: "joined late: 9 tools"}, agent.Done{Stop: agent.StopMaxTurns, Turns: 10})
 	mustContain(t, screen(m), "memory: joined late: 9 tools", "Stopped after 10 model requests")
 }
+
+func TestAutoThemeFollowsTheTerminalBackground(t *testing.T) {
+	m, _ := newTest(t, 80, 20)
+	m.opts.ThemeAuto = true
+	if cmd := m.Init(); cmd == nil {
+		t.Fatal("no init command")
+	}
+	m.Update(tea.BackgroundColorMsg{Color: lightGray{}})
+	if m.theme.Name != "light" {
+		t.Fatalf("light background gave theme %q", m.theme.Name)
+	}
+	// A theme chosen by the user is kept whatever the terminal says.
+	m.opts.ThemeAuto = false
+	m.Update(tea.BackgroundColorMsg{Color: black{}})
+	if m.theme.Name != "light" {
+		t.Fatalf("explicit theme replaced by %q", m.theme.Name)
+	}
+}
+
+type lightGray struct{}
+
+func (lightGray) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
+
+type black struct{}
+
+func (black) RGBA() (r, g, b, a uint32) { return 0, 0, 0, 0xffff }
+
+func TestEnterDuringATurnDoesNotStartAnother(t *testing.T) {
+	m, _ := newTest(t, 80, 20)
+	m.running = true
+	typeText(m, "next question")
+	if cmd := press(m, "enter"); cmd != nil {
+		t.Fatal("a second turn started")
+	}
+	if m.input.Value() != "next question" {
+		t.Fatal("the prompt was lost")
+	}
+	mustContain(t, screen(m), "A turn is running")
+}
+
+func TestEnterOnAPartialCommandRunsTheCompletion(t *testing.T) {
+	m, _ := newTest(t, 80, 30)
+	typeText(m, "/hel")
+	press(m, "enter")
+	if !m.showHelp {
+		t.Fatal("/hel + enter did not run /help")
+	}
+}
+
+func TestResizeKeepsFollowingAndRewraps(t *testing.T) {
+	m, _ := newTest(t, 100, 20)
+	m.running = true
+	events(m, agent.TextDelta{Text: strings.Repeat("word ", 60) + "\n\nend of answer"})
+	wide := screen(m)
+	m.Update(tea.WindowSizeMsg{Width: 40, Height: 20})
+	narrow := screen(m)
+	mustContain(t, narrow, "end of answer")
+	for _, l := range strings.Split(narrow, "\n") {
+		if len([]rune(l)) > 40 {
+			t.Fatalf("line wider than 40 after resize: %q", l)
+		}
+	}
+	if narrow == wide {
+		t.Fatal("resize did not re-render")
+	}
+}
