@@ -172,6 +172,7 @@ func TestTUIYoloAndNoColor(t *testing.T) {
 	url := startFakeModel(t, []fakemodel.Reply{
 		{ToolCalls: []fakemodel.Call{{ID: "call_1", Name: "echo", Arguments: `{"message":"no questions"}`}}},
 		{Text: "Ran it without asking."},
+		{ToolCalls: []fakemodel.Call{{ID: "call_2", Name: "trigger-long-running-operation", Arguments: `{"duration":30,"steps":5}`}}},
 	})
 	agentDir := writeAgent(t, url, nil)
 	status := filepath.Join(t.TempDir(), "status")
@@ -192,6 +193,12 @@ func TestTUIYoloAndNoColor(t *testing.T) {
 			t.Fatalf("NO_COLOR screen has colour %q:\n%q", c, colored)
 		}
 	}
+	// Ctrl+C stops a running tool call too.
+	tm.typeText("a long one")
+	tm.keys("Enter")
+	tm.waitFor("the long tool", "trigger-long-running-operation", "running tool")
+	tm.keys("C-c")
+	tm.waitFor("the cancelled tool", "Cancelled by the user.", "Stopped.", "ready")
 	tm.keys("C-d")
 	if code := waitStatus(t, tm, status); code != "0" {
 		t.Fatalf("ctrl+d exit status %s", code)
