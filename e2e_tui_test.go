@@ -216,3 +216,27 @@ func TestTUIBadThemeIsAUsageError(t *testing.T) {
 	}
 	tm.waitFor("the error", `theme "nosuch": no such theme`)
 }
+
+// A dumb terminal gets the line-mode chat even though stdin and stdout are terminals; with a
+// person at the keyboard, tool calls are asked for there too.
+func TestDumbTerminalGetsLineMode(t *testing.T) {
+	srv := fakemodel.New(
+		fakemodel.Reply{ToolCalls: []fakemodel.Call{{ID: "c1", Name: "echo", Arguments: `{"message":"x"}`}}},
+		fakemodel.Reply{Text: "plain answer"})
+	defer srv.Close()
+	agentDir := writeAgent(t, srv.URL+"/v1", nil)
+	status := filepath.Join(t.TempDir(), "status")
+	tm := newTmux(t, 100, 20, fmt.Sprintf("TERM=dumb %s run %s; echo $? > %s; sleep 5", binPath, agentDir, status))
+	tm.waitFor("the line-mode greeting", "ready: model fake-model")
+	tm.typeText("hello")
+	tm.keys("Enter")
+	tm.waitFor("the approval question", "Allow echo {\"message\":\"x\"}? [y]es once, [a]lways this session, [n]o:")
+	tm.typeText("n")
+	tm.keys("Enter")
+	tm.waitFor("the answer", "✗ echo The user denied this tool call.", "plain answer")
+	tm.typeText("/quit")
+	tm.keys("Enter")
+	if code := waitStatus(t, tm, status); code != "0" {
+		t.Fatalf("exit status %s", code)
+	}
+}

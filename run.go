@@ -86,7 +86,8 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	if err != nil {
 		return err
 	}
-	interactive := !headlessRun && isTerminal(os.Stdin) && isTerminal(os.Stdout)
+	// A dumb terminal cannot draw the screen: it gets the line-mode chat, like a pipe.
+	interactive := !headlessRun && isTerminal(os.Stdin) && isTerminal(os.Stdout) && os.Getenv("TERM") != "dumb"
 	var theme themes.Theme
 	if interactive {
 		// Checked before the servers start, so a typo costs nothing.

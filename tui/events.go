@@ -122,6 +122,7 @@ func (m *Model) apply(ev agent.Event) {
 			text = safetext.Strip(e.Server) + ": " + text
 		}
 		m.tr.add(&noteItem{kind: noteInfo, text: text})
+		m.refreshServers()
 	case agent.Usage:
 		m.tokens += e.PromptTokens + e.CompletionTokens
 	case agent.Error:
@@ -138,6 +139,7 @@ func (m *Model) apply(ev agent.Event) {
 // finishTurn ends the running turn: panels still waiting are closed, the answer is kept.
 func (m *Model) finishTurn(d agent.Done) {
 	m.running, m.stopping = false, false
+	m.refreshServers()
 	if m.cancel != nil {
 		m.cancel()
 		m.cancel = nil

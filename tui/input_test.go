@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/mcp"
+	"github.com/tiny-agents/tiny-agents/themes"
 )
 
 func TestEnterSendsAndShiftOrAltEnterInsertNewlines(t *testing.T) {
@@ -335,4 +336,10 @@ func TestResizeKeepsFollowingAndRewraps(t *testing.T) {
 	if narrow == wide {
 		t.Fatal("resize did not re-render")
 	}
+}
+
+func TestStatusBarCountsServersFromTheManager(t *testing.T) {
+	m := New(Options{AgentName: "demo", Servers: fakeServers{}, Theme: themes.Dark()})
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 10})
+	mustContain(t, screen(m), "servers 1/2")
 }

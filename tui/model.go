@@ -114,6 +114,9 @@ type Model struct {
 	model     string
 
 	tokens     int
+	// serversUp and serversTotal are the status bar's server count, refreshed when a turn
+	// ends or a server sends a notice (not on every frame).
+	serversUp, serversTotal int
 	quitArmed  bool
 	quitting   bool
 	now        time.Time
@@ -149,6 +152,7 @@ func New(opts Options) *Model {
 		height: 24,
 	}
 	m.input = newInput()
+	m.refreshServers()
 	m.setTheme(opts.Theme)
 	m.layout()
 	return m
@@ -289,6 +293,26 @@ func (m *Model) ensureTick() tea.Cmd {
 func (m *Model) renderCtx() *renderCtx {
 	frames := []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 	return &renderCtx{theme: &m.theme, md: m.md, gen: m.gen, now: m.now, spinner: frames[m.spin%len(frames)]}
+}
+
+// refreshServers counts the servers that are up, from the manager when there is one.
+func (m *Model) refreshServers() {
+	m.serversUp, m.serversTotal = 0, 0
+	if m.opts.Servers != nil {
+		for _, s := range m.opts.Servers.Servers() {
+			m.serversTotal++
+			if s.Err == nil {
+				m.serversUp++
+			}
+		}
+		return
+	}
+	for _, s := range m.opts.Ready.Servers {
+		m.serversTotal++
+		if s.Error == "" {
+			m.serversUp++
+		}
+	}
 }
 
 // note adds a notice or an error to the transcript.

@@ -69,12 +69,7 @@ func (m *Model) inputView() []string {
 
 func (m *Model) statusBar() string {
 	th := m.theme
-	up, total := 0, len(m.opts.Ready.Servers)
-	for _, s := range m.opts.Ready.Servers {
-		if s.Error == "" {
-			up++
-		}
-	}
+	up, total := m.serversUp, m.serversTotal
 	model := m.model
 	if p := m.opts.Ready.Provider; p != "" {
 		model += " (" + p + ")"
