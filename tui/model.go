@@ -113,16 +113,16 @@ type Model struct {
 	forms     []pendingForm
 	model     string
 
-	tokens     int
+	tokens int
 	// serversUp and serversTotal are the status bar's server count, refreshed when a turn
 	// ends or a server sends a notice (not on every frame).
 	serversUp, serversTotal int
-	quitArmed  bool
-	quitting   bool
-	now        time.Time
-	ticking    bool
-	spin       int
-	lastAnswer string
+	quitArmed               bool
+	quitting                bool
+	now                     time.Time
+	ticking                 bool
+	spin                    int
+	lastAnswer              string
 }
 
 // New makes the chat screen's model.
