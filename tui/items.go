@@ -27,6 +27,11 @@ type item interface {
 	markdown() string
 }
 
+// tailer is an item that can render only its last lines (long answers).
+type tailer interface {
+	tailLines(c *renderCtx, width, need int) []string
+}
+
 // lineCache holds an item's rendered lines and what they were rendered for.
 type lineCache struct {
 	width, gen, version int
@@ -103,6 +108,20 @@ func (a *assistantItem) lines(c *renderCtx, width int) []string {
 		return nil
 	}
 	return a.cache.put(width, c.gen, a.version, append(out, ""))
+}
+
+// tailLines returns at least need lines of the item's end, rendering no more of a long
+// answer than that (see streamDoc.TailLines).
+func (a *assistantItem) tailLines(c *renderCtx, width, need int) []string {
+	body, complete := a.doc.TailLines(c.md, width, c.gen, need)
+	if complete {
+		return a.lines(c, width)
+	}
+	out := append(make([]string, 0, len(body)+2), body...)
+	if a.interrupted {
+		out = append(out, c.theme.Muted.Render("  ⏹ stopped; what was streamed is kept"))
+	}
+	return append(out, "")
 }
 
 func (a *assistantItem) markdown() string {

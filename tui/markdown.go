@@ -76,12 +76,14 @@ type streamDoc struct {
 	prevList   bool // the block before pendingCut was a list or quote
 
 	// render cache
-	width      int
-	gen        int
-	blockLines [][]string // rendered stable blocks
-	stable     []string   // blockLines flattened, with a blank line between blocks
-	tailText   string
-	tailLines  []string
+	width     int
+	gen       int
+	chunks    []mdChunk
+	doneCuts  int      // how many cuts the chunks cover
+	stable    []string // the rendered chunks joined, while all of them are rendered in order
+	stableN   int      // how many chunks stable holds
+	tailText  string
+	tailLines []string
 	// The open code fence at the end, rendered line group by line group (see fenceLines).
 	fenceAt   int
 	fenceUpto int
@@ -176,32 +178,61 @@ func isListItem(s string) bool {
 	return i > 0 && i+1 < len(s) && (s[i] == '.' || s[i] == ')') && s[i+1] == ' '
 }
 
-// Lines renders the document at a width: cached stable blocks plus the re-rendered tail.
-// gen changes when the theme changes.
-func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
-	if width != d.width || gen != d.gen {
-		d.width, d.gen = width, gen
-		d.blockLines, d.stable, d.tailText, d.tailLines = nil, nil, "", nil
-		d.fenceAt, d.fenceUpto, d.fenceDone = -1, 0, nil
+// mdChunk is a stretch of stable text rendered as one unit (all the blocks that became
+// stable between two frames), with its lines once rendered at the current width.
+type mdChunk struct {
+	from, to int
+	lines    []string
+	rendered bool
+}
+
+// reset drops what was rendered for another width or theme.
+func (d *streamDoc) reset(width, gen int) {
+	if width == d.width && gen == d.gen {
+		return
 	}
-	all := d.text.String()
-	for len(d.blockLines) < len(d.cuts) {
-		i := len(d.blockLines)
-		from := 0
-		if i > 0 {
-			from = d.cuts[i-1]
-		}
-		block := r.render(all[from:d.cuts[i]], width)
-		d.blockLines = append(d.blockLines, block)
-		if len(d.stable) > 0 && len(block) > 0 {
-			d.stable = append(d.stable, "")
-		}
-		d.stable = append(d.stable, block...)
-		d.tailText = "\x00" // the tail moved: render it again
+	d.width, d.gen = width, gen
+	for i := range d.chunks {
+		d.chunks[i].lines, d.chunks[i].rendered = nil, false
 	}
+	d.stable, d.stableN, d.tailText, d.tailLines = nil, 0, "", nil
+	d.fenceAt, d.fenceUpto, d.fenceDone = -1, 0, nil
+}
+
+// chunkSize is the size a chunk grows to before another starts. Blocks are grouped because
+// glamour has a fixed cost per call; chunks stay small enough that a frame which only shows
+// the end of a burst of text renders only that end.
+const chunkSize = 2048
+
+// addChunks groups the blocks that became stable since the last frame into chunks.
+func (d *streamDoc) addChunks() {
 	from := 0
-	if n := len(d.cuts); n > 0 {
-		from = d.cuts[n-1]
+	if n := len(d.chunks); n > 0 {
+		from = d.chunks[n-1].to
+	}
+	for ; d.doneCuts < len(d.cuts); d.doneCuts++ {
+		cut := d.cuts[d.doneCuts]
+		if cut-from >= chunkSize || d.doneCuts == len(d.cuts)-1 {
+			d.chunks = append(d.chunks, mdChunk{from: from, to: cut})
+			from = cut
+		}
+	}
+}
+
+func (d *streamDoc) chunkLines(r *mdRenderers, i int) []string {
+	c := &d.chunks[i]
+	if !c.rendered {
+		c.lines, c.rendered = r.render(d.text.String()[c.from:c.to], d.width), true
+	}
+	return c.lines
+}
+
+// tail renders the text after the last stable boundary, when it changed.
+func (d *streamDoc) tail(r *mdRenderers) []string {
+	all := d.text.String()
+	from := 0
+	if n := len(d.chunks); n > 0 {
+		from = d.chunks[n-1].to
 	}
 	tail := all[from:]
 	if tail != d.tailText {
@@ -210,20 +241,62 @@ func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
 		case strings.TrimSpace(tail) == "":
 			d.tailLines = nil
 		case d.inFence && d.fenceStart >= from:
-			d.tailLines = d.fenceLines(r, all, from, width)
+			d.tailLines = d.fenceLines(r, all, from, d.width)
 		default:
-			d.tailLines = r.render(tail, width)
+			d.tailLines = r.render(tail, d.width)
 		}
 	}
-	if len(d.tailLines) == 0 {
+	return d.tailLines
+}
+
+// Lines renders the whole document at a width: the cached stable chunks plus the
+// re-rendered tail. gen changes when the theme changes.
+func (d *streamDoc) Lines(r *mdRenderers, width, gen int) []string {
+	d.reset(width, gen)
+	d.addChunks()
+	for d.stableN < len(d.chunks) {
+		l := d.chunkLines(r, d.stableN)
+		if len(d.stable) > 0 && len(l) > 0 {
+			d.stable = append(d.stable, "")
+		}
+		d.stable = append(d.stable, l...)
+		d.stableN++
+	}
+	tail := d.tail(r)
+	if len(tail) == 0 {
 		return d.stable
 	}
-	out := make([]string, 0, len(d.stable)+1+len(d.tailLines))
+	out := make([]string, 0, len(d.stable)+1+len(tail))
 	out = append(out, d.stable...)
 	if len(out) > 0 {
 		out = append(out, "")
 	}
-	return append(out, d.tailLines...)
+	return append(out, tail...)
+}
+
+// TailLines renders only the end of the document: at least need lines (all of them when the
+// document is shorter), and whether that is the whole document. A long answer that is
+// followed at the bottom of the screen costs only what is on screen, however long it is.
+func (d *streamDoc) TailLines(r *mdRenderers, width, gen, need int) ([]string, bool) {
+	d.reset(width, gen)
+	d.addChunks()
+	if d.stableN == len(d.chunks) {
+		l := d.Lines(r, width, gen)
+		return l, true
+	}
+	out := append([]string(nil), d.tail(r)...)
+	i := len(d.chunks) - 1
+	for ; i >= 0 && len(out) < need; i-- {
+		l := d.chunkLines(r, i)
+		if len(l) == 0 {
+			continue
+		}
+		if len(out) > 0 {
+			l = append(append(append([]string(nil), l...), ""), out...)
+		}
+		out = l
+	}
+	return out, i < 0
 }
 
 // fenceLines renders a tail that ends inside an open code fence. Highlighting a whole code

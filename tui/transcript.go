@@ -13,8 +13,11 @@ type transcript struct {
 	newBelow bool
 	// rows maps each drawn screen row to its item (for mouse clicks), from the last draw.
 	rows []int
-	// lastTop is the anchor of the last drawn frame's first row.
-	lastTop anchor
+	// lastTop is the item of the last drawn frame's first row, and lastFromEnd how many of
+	// that item's lines were on screen from that row down (counted from the item's end,
+	// because in follow mode a long item is rendered only from its end).
+	lastTop     anchor
+	lastFromEnd int
 }
 
 // anchor is a line of an item.
@@ -53,7 +56,12 @@ func (t *transcript) draw(c *renderCtx, width, height int) []string {
 		n := 0
 		i := len(t.items) - 1
 		for ; i >= 0 && n < height; i-- {
-			l := t.items[i].lines(c, width)
+			var l []string
+			if tl, ok := t.items[i].(tailer); ok {
+				l = tl.tailLines(c, width, height-n)
+			} else {
+				l = t.items[i].lines(c, width)
+			}
 			chunks = append(chunks, l)
 			ids = append(ids, i)
 			n += len(l)
@@ -68,12 +76,12 @@ func (t *transcript) draw(c *renderCtx, width, height int) []string {
 					continue
 				}
 				if len(out) == 0 {
-					t.lastTop = anchor{ids[k], skip}
+					t.lastTop, t.lastFromEnd = anchor{ids[k], skip}, len(l)-skip
 				}
 				l = l[skip:]
 				skip = 0
 			} else if len(out) == 0 {
-				t.lastTop = anchor{ids[k], 0}
+				t.lastTop, t.lastFromEnd = anchor{ids[k], 0}, len(l)
 			}
 			for range l {
 				rows = append(rows, ids[k])
@@ -132,7 +140,9 @@ func (t *transcript) scroll(c *renderCtx, width, height, n int) {
 		if n > 0 {
 			return
 		}
-		t.top = t.lastTop
+		// The top row's position, counted from the start of its item's full lines.
+		full := len(t.items[t.lastTop.item].lines(c, width))
+		t.top = anchor{t.lastTop.item, max(full-t.lastFromEnd, 0)}
 		t.follow = false
 	}
 	a := t.top

@@ -288,3 +288,37 @@ func TestOpenCodeFenceStreamsLineByLineAndEndsLikeAWholeRender(t *testing.T) {
 		}
 	}
 }
+
+func TestALongAnswerIsRenderedOnlyWhereItIsSeen(t *testing.T) {
+	m, _ := newTest(t, 80, 20)
+	m.running = true
+	// A burst: the screen fell behind the stream, so this frame gets 200 paragraphs at once.
+	var burst []agent.Event
+	for i := 0; i < 200; i++ {
+		burst = append(burst, agent.TextDelta{Text: fmt.Sprintf("Paragraph number %d of a long answer.\n\n", i)})
+	}
+	burst = append(burst, agent.TextDelta{Text: "The end."})
+	events(m, burst...)
+	mustContain(t, screen(m), "Paragraph number 199", "The end.")
+	d := &m.live.doc
+	rendered := 0
+	for _, c := range d.chunks {
+		if c.rendered {
+			rendered++
+		}
+	}
+	if len(d.chunks) < 4 || rendered > 2 {
+		t.Fatalf("%d of %d chunks rendered for a 20-row screen", rendered, len(d.chunks))
+	}
+	// Scrolling up one line from the bottom moves the view by exactly one line.
+	th := m.transcriptHeight()
+	before := strings.Split(screen(m), "\n")[:th]
+	press(m, "shift+up")
+	after := strings.Split(screen(m), "\n")[:th]
+	if strings.Join(after[1:], "\n") != strings.Join(before[:th-1], "\n") {
+		t.Fatalf("scroll up by one line:\nbefore:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
+	}
+	// And the start of the answer is there when scrolled to the top.
+	press(m, "ctrl+home")
+	mustContain(t, screen(m), "Paragraph number 0 ")
+}
