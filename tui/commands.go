@@ -33,7 +33,7 @@ func init() {
 		{"/theme", "[name]", "list themes or switch", (*Model).cmdTheme},
 		{"/copy", "", "copy the last answer (OSC 52)", (*Model).cmdCopy},
 		{"/export", "[file.md]", "save the conversation as Markdown", (*Model).cmdExport},
-		{"/quit", "", "quit", (*Model).cmdQuit},
+		{"/quit", "", "quit", nil}, // handled in runCommand: quitting needs the model's cleanup
 	}
 }
 
@@ -59,8 +59,6 @@ func (m *Model) cmdHelp(string) tea.Cmd {
 	m.showHelp = true
 	return nil
 }
-
-func (m *Model) cmdQuit(string) tea.Cmd { return tea.Quit }
 
 func (m *Model) cmdTools(string) tea.Cmd {
 	if m.opts.Servers == nil {

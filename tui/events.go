@@ -113,7 +113,7 @@ func (m *Model) apply(ev agent.Event) {
 			m.note(noteError, "A form from "+safetext.Strip(e.Server)+" could not be shown: "+err.Error())
 			return
 		}
-		styleForm(f, m.theme)
+		f.theme = m.theme
 		m.forms = append(m.forms, pendingForm{req: e, form: f})
 		m.tr.toBottom()
 	case agent.Notice:

@@ -131,8 +131,6 @@ func newInputForm(id, description string, password bool) *form {
 	return f
 }
 
-func styleForm(f *form, t themes.Theme) { f.theme = t }
-
 func (f *form) focusField(i int) {
 	if len(f.fields) == 0 {
 		return

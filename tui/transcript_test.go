@@ -9,7 +9,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/tiny-agents/tiny-agents/agent"
-	"github.com/tiny-agents/tiny-agents/inference"
 )
 
 func TestStreamedAnswerIsRenderedAsMarkdownWhileItStreams(t *testing.T) {
@@ -260,7 +259,6 @@ func TestCtrlCCancelsARealStream(t *testing.T) {
 	}
 }
 
-var _ = inference.Message{}
 
 func TestOpenCodeFenceStreamsLineByLineAndEndsLikeAWholeRender(t *testing.T) {
 	m, _ := newTest(t, 60, 40)
