@@ -259,7 +259,6 @@ func TestCtrlCCancelsARealStream(t *testing.T) {
 	}
 }
 
-
 func TestOpenCodeFenceStreamsLineByLineAndEndsLikeAWholeRender(t *testing.T) {
 	m, _ := newTest(t, 60, 40)
 	code := "```python\ndef f(x):\n    return x * 2\n\nprint(f(21))  # a very long comment that goes past the right edge of the screen for sure\n```\n"
