@@ -90,6 +90,7 @@ func (m *Model) apply(ev agent.Event) {
 	case agent.ToolResult:
 		t := m.panel(e.ID, e.Name)
 		t.result = safetext.Strip(e.Content)
+		t.wrapped = nil
 		t.isError = e.IsError
 		t.parts = t.parts[:0]
 		for _, p := range e.Parts {

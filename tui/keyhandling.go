@@ -61,6 +61,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			m.lastTool.version++
 		}
 		return m, nil
+	case key.Matches(msg, k.ToolUp, k.ToolDown):
+		if m.lastTool != nil {
+			n := 3
+			if key.Matches(msg, k.ToolUp) {
+				n = -3
+			}
+			m.lastTool.scrollResult(n)
+		}
+		return m, nil
 	case key.Matches(msg, k.Reasoning):
 		m.toggleReasoning()
 		return m, nil

@@ -7,6 +7,7 @@ type keyMap struct {
 	Send, Newline, History, Complete   key.Binding
 	PageUp, PageDown, LineUp, LineDown key.Binding
 	Top, Bottom, Expand, Reasoning     key.Binding
+	ToolUp, ToolDown                   key.Binding
 	Cancel, Quit, Help                 key.Binding
 	AllowOnce, AllowSession, Deny      key.Binding
 }
@@ -24,6 +25,8 @@ func defaultKeys() keyMap {
 		Top:          key.NewBinding(key.WithKeys("ctrl+home"), key.WithHelp("ctrl+home", "first message")),
 		Bottom:       key.NewBinding(key.WithKeys("ctrl+end"), key.WithHelp("ctrl+end", "follow the end")),
 		Expand:       key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "expand last tool")),
+		ToolUp:       key.NewBinding(key.WithKeys("alt+up"), key.WithHelp("alt+↑/↓", "scroll the expanded tool")),
+		ToolDown:     key.NewBinding(key.WithKeys("alt+down"), key.WithHelp("alt+↓", "scroll the expanded tool")),
 		Reasoning:    key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "show/fold reasoning")),
 		Cancel:       key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "stop the turn; twice: quit")),
 		Quit:         key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "quit (empty prompt)")),
@@ -44,6 +47,6 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.Newline, k.History, k.Complete},
 		{k.PageUp, k.PageDown, k.LineUp, k.LineDown, k.Top, k.Bottom},
-		{k.Expand, k.Reasoning, k.Cancel, k.Quit, k.Help},
+		{k.Expand, k.ToolUp, k.Reasoning, k.Cancel, k.Quit, k.Help},
 	}
 }

@@ -260,12 +260,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, cmd
 	case tea.MouseWheelMsg:
+		n := 0
 		switch msg.Button {
 		case tea.MouseWheelUp:
-			m.scroll(-3)
+			n = -3
 		case tea.MouseWheelDown:
-			m.scroll(3)
+			n = 3
 		}
+		// Over an expanded long tool result, the wheel scrolls the result until its end.
+		if i := m.tr.itemAt(msg.Y); i >= 0 {
+			if t, ok := m.tr.items[i].(*toolItem); ok && t.scrollResult(n) {
+				return m, nil
+			}
+		}
+		m.scroll(n)
 		return m, nil
 	case tea.MouseClickMsg:
 		if msg.Button == tea.MouseLeft {

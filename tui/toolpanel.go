@@ -24,9 +24,9 @@ const (
 
 // Sizes of the collapsed parts of a tool panel.
 const (
-	argsMaxLines      = 8
-	resultCollapsed   = 4
-	resultExpandedMax = 2000 // beyond this an expanded result says how much more there is
+	argsMaxLines    = 8
+	resultCollapsed = 4
+	resultWindow    = 20 // an expanded result longer than this scrolls inside its panel
 )
 
 // toolItem is the panel of one tool call.
@@ -40,6 +40,9 @@ type toolItem struct {
 	isError          bool
 	parts            []mcp.Part
 	expanded         bool
+	offset           int // first result line shown when an expanded result scrolls
+	wrapped          []string
+	wrappedW         int
 	version          int
 	cache            lineCache
 	// cacheTick is the second of elapsed time the cache shows, for running panels.
@@ -155,29 +158,58 @@ func (t *toolItem) resultLines(c *renderCtx, inner int) []string {
 		res = "(no output)"
 	}
 	if res != "" {
-		wrapped := wrapPlain(res, inner)
-		limit := resultCollapsed
-		if t.expanded {
-			limit = resultExpandedMax
-		}
-		more := 0
-		if len(wrapped) > limit {
-			more = len(wrapped) - limit
-			wrapped = wrapped[:limit]
-		}
-		for _, l := range wrapped {
-			lines = append(lines, st.Render(l))
-		}
+		wrapped := t.wrappedResult(res, inner)
 		switch {
-		case more > 0 && !t.expanded:
-			lines = append(lines, th.Muted.Render("… "+plural(more, "more line")+" (ctrl+o or click to expand)"))
-		case more > 0:
-			lines = append(lines, th.Muted.Render("… "+plural(more, "more line")+" not shown (/export keeps all)"))
-		case t.expanded && len(wrapped) > resultCollapsed:
-			lines = append(lines, th.Muted.Render("(ctrl+o or click to collapse)"))
+		case !t.expanded:
+			shown := wrapped[:min(len(wrapped), resultCollapsed)]
+			for _, l := range shown {
+				lines = append(lines, st.Render(l))
+			}
+			if more := len(wrapped) - len(shown); more > 0 {
+				lines = append(lines, th.Muted.Render("… "+plural(more, "more line")+" (ctrl+o or click to expand)"))
+			}
+		case len(wrapped) > resultWindow:
+			// A long result scrolls inside its panel: the transcript stays put and the
+			// panel never draws more than a window of lines.
+			t.offset = max(min(t.offset, len(wrapped)-resultWindow), 0)
+			for _, l := range wrapped[t.offset : t.offset+resultWindow] {
+				lines = append(lines, st.Render(l))
+			}
+			lines = append(lines, th.Muted.Render(fmt.Sprintf("lines %d–%d of %d · wheel or alt+↑/↓ scrolls · ctrl+o collapses",
+				t.offset+1, t.offset+resultWindow, len(wrapped))))
+		default:
+			for _, l := range wrapped {
+				lines = append(lines, st.Render(l))
+			}
+			if len(wrapped) > resultCollapsed {
+				lines = append(lines, th.Muted.Render("(ctrl+o or click to collapse)"))
+			}
 		}
 	}
 	return append([]string{th.Muted.Render(strings.Repeat("─", min(inner, 40)))}, lines...)
+}
+
+// wrappedResult wraps the result once per width: scrolling a long result must not wrap
+// all of it again on every step.
+func (t *toolItem) wrappedResult(res string, width int) []string {
+	if t.wrapped == nil || t.wrappedW != width {
+		t.wrapped, t.wrappedW = wrapPlain(res, width), width
+	}
+	return t.wrapped
+}
+
+// scrollResult moves an expanded result's window by n lines and says whether it moved.
+func (t *toolItem) scrollResult(n int) bool {
+	if !t.expanded || len(t.wrapped) <= resultWindow {
+		return false
+	}
+	off := max(min(t.offset+n, len(t.wrapped)-resultWindow), 0)
+	if off == t.offset {
+		return false
+	}
+	t.offset = off
+	t.version++
+	return true
 }
 
 func (t *toolItem) markdown() string {

@@ -63,18 +63,34 @@ func TestToolResultIsCollapsedAndExpands(t *testing.T) {
 	mustNotContain(t, s, "result line 5")
 	press(m, "ctrl+o")
 	s = screen(m)
-	mustContain(t, s, "result line 30", "collapse")
-	press(m, "ctrl+o")
-	mustNotContain(t, screen(m), "result line 5\n")
-	// A click on the panel toggles it too.
+	mustContain(t, s, "result line 20", "lines 1–20 of 30", "ctrl+o collapses")
+	mustNotContain(t, s, "result line 21")
+	// A long result scrolls inside its panel: alt+down, then the wheel over the panel.
+	press(m, "alt+down")
+	mustContain(t, screen(m), "result line 23", "lines 4–23 of 30")
 	row := -1
 	for i, l := range strings.Split(screen(m), "\n") {
 		if strings.Contains(l, "dump · srv") {
 			row = i
 		}
 	}
+	for i := 0; i < 5; i++ {
+		m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown, Y: row})
+	}
+	s = screen(m)
+	mustContain(t, s, "result line 30", "lines 11–30 of 30")
+	mustNotContain(t, s, "result line 10\n")
+	if !m.tr.follow {
+		t.Fatal("the transcript moved while the panel could scroll")
+	}
+	// alt+up goes back to the top of the result.
+	press(m, "alt+up", "alt+up", "alt+up", "alt+up")
+	mustContain(t, screen(m), "lines 1–20 of 30")
+	press(m, "ctrl+o")
+	mustNotContain(t, screen(m), "result line 5\n")
+	// A click on the panel toggles it too.
 	m.Update(tea.MouseClickMsg{Button: tea.MouseLeft, Y: row})
-	mustContain(t, screen(m), "result line 30")
+	mustContain(t, screen(m), "result line 20")
 }
 
 func TestToolErrorsAndImagesAndLongArgs(t *testing.T) {
@@ -149,5 +165,18 @@ func TestCtrlCDuringApprovalDeniesAndStops(t *testing.T) {
 	press(m, "ctrl+c")
 	if !cancelled || <-reply != agent.Deny {
 		t.Fatal("ctrl+c during approval must cancel the turn and deny")
+	}
+}
+
+func TestWheelOverAPanelThatCannotScrollMovesTheTranscript(t *testing.T) {
+	m, _ := newTest(t, 80, 12)
+	for i := 0; i < 20; i++ {
+		m.tr.add(&noteItem{text: "filler " + itoa(i)})
+	}
+	m.running = true
+	events(m, agent.ToolCallDone{ID: "c1", Name: "short", Arguments: `{}`}, agent.ToolResult{ID: "c1", Name: "short", Content: "one line"})
+	m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelUp, Y: 2})
+	if m.tr.follow {
+		t.Fatal("the wheel over a short panel should scroll the transcript")
 	}
 }
