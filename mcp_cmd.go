@@ -273,15 +273,6 @@ func progressLine(p mcp.Progress) string {
 	return s
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // bold makes s bold on a terminal that wants colour.
 func bold(w io.Writer, s string) string {
 	if !isTerminal(w) || os.Getenv("NO_COLOR") != "" {

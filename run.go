@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/tiny-agents/tiny-agents/agent"
@@ -23,6 +21,8 @@ import (
 	"github.com/tiny-agents/tiny-agents/internal/headless"
 	"github.com/tiny-agents/tiny-agents/internal/redact"
 	"github.com/tiny-agents/tiny-agents/internal/safetext"
+	"github.com/tiny-agents/tiny-agents/themes"
+	"github.com/tiny-agents/tiny-agents/tui"
 )
 
 type runFlags struct {
@@ -33,6 +33,7 @@ type runFlags struct {
 	yolo    bool
 	approve string
 	debug   bool
+	theme   string
 }
 
 func newRunCmd() *cobra.Command {
@@ -70,6 +71,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
 	fl.StringArrayVar(&f.inputs, "input", nil, "answer an agent input: --input ID=VALUE (repeatable)")
+	fl.StringVar(&f.theme, "theme", "auto", "TUI theme: auto (follows the terminal), dark, light, high-contrast, plain, or a file name in "+themes.Dir())
 	fl.BoolVar(&f.debug, "debug", false, "write a debug log (secrets redacted) to a file whose path is printed on stderr; TINY_AGENTS_DEBUG=1 does the same")
 	return cmd
 }
@@ -98,6 +100,17 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		}
 		f.prompt = strings.TrimRight(string(b), "\n")
 	}
+	// A dumb terminal cannot draw the screen: it gets the line-mode chat, like a pipe.
+	interactive := !headlessRun && isTerminal(os.Stdin) && isTerminal(os.Stdout) && os.Getenv("TERM") != "dumb"
+	var theme themes.Theme
+	if interactive {
+		// Checked before anything starts, so a typo costs nothing.
+		var err error
+		theme, err = themes.Resolve(f.theme, themes.Dir(), os.Getenv("NO_COLOR") != "", true)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+	}
 	if f.debug || os.Getenv("TINY_AGENTS_DEBUG") == "1" {
 		log, err := debuglog.Open("")
 		if err != nil {
@@ -108,10 +121,25 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		log.Printf("tiny-agents %s, args %q", f.Version, os.Args[1:])
 		f.Debug = log
 	}
-	if !headlessRun && term.IsTerminal(os.Stdin.Fd()) {
+	switch {
+	case interactive:
+		f.Prompter = tui.InputPrompter(theme, os.Stdin, os.Stdout)
+	case !headlessRun && isTerminal(os.Stdin):
 		f.Prompter = agents.TerminalPrompter(os.Stdin, os.Stderr)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// In line mode Ctrl+C (SIGINT) stops the running turn, not the program: it gets its own
+	// channel there, and only SIGTERM ends the session.
+	lineMode := !headlessRun && !interactive
+	sigs := []os.Signal{syscall.SIGTERM}
+	var interrupts chan os.Signal
+	if lineMode {
+		interrupts = make(chan os.Signal, 1)
+		signal.Notify(interrupts, os.Interrupt)
+		defer signal.Stop(interrupts)
+	} else {
+		sigs = append(sigs, os.Interrupt)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), sigs...)
 	defer stop()
 	cfg, err := app.LoadContext(ctx, f.Options)
 	if err != nil {
@@ -135,43 +163,69 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	default:
 		p = headless.NewText(os.Stdout, os.Stdout)
 	}
-	// Servers report late joins and restarts from background goroutines; the printers are
-	// safe for that. Notices before ready are already in ready's server list, and ready must
-	// come first, so they are only logged.
-	var readyOut atomic.Bool
-	f.Warn = func(w string) {
-		f.Debug.Printf("warning: %s", w)
-		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
-	}
-	f.OnNotice = func(n agent.Notice) {
+	// Servers report late joins and restarts, and the model client warnings, from background
+	// goroutines. Notices before ready are already in ready's server list, and ready must come
+	// first, so they are only logged. On the chat screen both go into the screen: a line on
+	// stderr would tear it.
+	var readyOut, doneOut atomic.Bool
+	notices := make(chan agent.Notice, 64)
+	notify := func(n agent.Notice) {
 		f.Debug.Printf("notice: server %s: %s", n.Server, n.Text)
-		if readyOut.Load() {
+		switch {
+		case interactive:
+			select {
+			case notices <- n:
+			default: // the screen is not reading yet, or is flooded: the debug log has it
+			}
+		case readyOut.Load() && !doneOut.Load():
 			p.Print(n)
 		}
 	}
-	p = readyFirst{p, &readyOut}
+	f.OnNotice = notify
+	f.Warn = func(w string) {
+		if interactive {
+			notify(agent.Notice{Text: "warning: " + w})
+			return
+		}
+		f.Debug.Printf("warning: %s", w)
+		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
+	}
+	p = readyFirst{p, &readyOut, &doneOut, headlessRun}
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 	a.Agent.Deny = f.approve == "never"
-	if headlessRun {
+	switch {
+	case headlessRun:
 		return runHeadless(ctx, a, f, p)
+	case interactive:
+		return runTUI(ctx, a, f, theme, notices)
 	}
-	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, p)
+	// Ask before each tool call when a person is at the keyboard (stdin is a terminal and
+	// only stdout is redirected); piped input has nobody to ask, as in headless runs.
+	a.Agent.Ask = !f.yolo && f.approve == "" && isTerminal(os.Stdin)
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, interrupts, debugEvents(f.Debug, p.Print))
 }
 
-// readyFirst marks when the ready event has been printed.
+// readyFirst marks when the ready and done events have been printed: notices from outside
+// the turn go between them, so that ready stays first and, in a headless run, done last.
 type readyFirst struct {
 	headless.Printer
-	out *atomic.Bool
+	ready, done *atomic.Bool
+	// oneTurn is set for a headless run, where nothing may follow done. A chat has a done
+	// per turn and goes on.
+	oneTurn bool
 }
 
 func (r readyFirst) Print(ev agent.Event) {
 	r.Printer.Print(ev)
-	if _, ok := ev.(agent.Ready); ok {
-		r.out.Store(true)
+	switch ev.(type) {
+	case agent.Ready:
+		r.ready.Store(true)
+	case agent.Done:
+		r.done.Store(r.oneTurn)
 	}
 }
 
@@ -217,31 +271,24 @@ func printServerErrors(r agent.Ready, w io.Writer) {
 	}
 }
 
-// runLineChat is the plain chat used when stdin or stdout is not a terminal: a prompt, the
-// streamed answer, and a line per tool call. Ctrl+C stops the running turn; EOF quits.
-func runLineChat(ctx context.Context, a *app.App, in io.Reader, out, errw io.Writer, p headless.Printer) error {
-	fmt.Fprintf(out, "Agent %s ready: model %s, %d tools.\n", a.Config.Name, a.Ready.Model, len(a.Ready.Tools))
-	printServerErrors(a.Ready, errw)
-	var conv agent.Conversation
-	lines := bufio.NewScanner(in)
-	lines.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for {
-		fmt.Fprint(out, "> ")
-		if !lines.Scan() {
-			fmt.Fprintln(out)
-			return nil
-		}
-		text := strings.TrimSpace(lines.Text())
-		if text == "" {
-			continue
-		}
-		if text == "/quit" || text == "/exit" {
-			return nil
-		}
-		conv.AddUser(text)
-		a.Agent.Run(ctx, &conv, p.Print)
-		if ctx.Err() != nil {
-			return &exitError{code: exitInterrupted}
-		}
+// runTUI runs the interactive chat screen. Every tool call asks for approval unless --yolo,
+// and servers' forms (elicitation) are shown to the user.
+func runTUI(ctx context.Context, a *app.App, f *runFlags, theme themes.Theme, notices <-chan agent.Notice) error {
+	a.Agent.Ask = !f.yolo
+	a.Agent.Elicit = true
+	auto := (f.theme == "" || f.theme == themes.Auto) && !theme.Plain
+	err := tui.Run(ctx, tui.Options{
+		AgentName: a.Config.Name,
+		Agent:     a.Agent,
+		Ready:     a.Ready,
+		Servers:   a.Servers,
+		Theme:     theme,
+		ThemeAuto: auto,
+		Notices:   notices,
+		Events:    func(emit func(agent.Event)) func(agent.Event) { return debugEvents(f.Debug, emit) },
+	}, os.Stdin, os.Stdout)
+	if err != nil && ctx.Err() != nil {
+		return &exitError{code: exitInterrupted}
 	}
+	return err
 }

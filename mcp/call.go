@@ -184,6 +184,12 @@ func (m *Manager) refresh(s *server, c *conn) {
 	defer cancel()
 	res, err := c.client.ListTools(ctx, mcp.ListToolsRequest{})
 	if err != nil {
+		m.mu.Lock()
+		closed := m.closed
+		m.mu.Unlock()
+		if closed || m.base.Err() != nil {
+			return // shutting down: not news to the user
+		}
 		m.notice(s.name, "could not list its changed tools: "+err.Error())
 		return
 	}
