@@ -10,6 +10,7 @@ import (
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/tiny-agents/tiny-agents/agent"
 	"github.com/tiny-agents/tiny-agents/internal/safetext"
@@ -262,15 +263,19 @@ func (fl *field) label() string {
 	return fl.name
 }
 
-// render draws the form in a frame of the given width.
-func (f *form) render(width int) string {
+// render draws the form in a frame of the given width, at most maxHeight rows tall (0: no
+// limit). A form taller than that shows a window of its fields around the focused one, with
+// the title and the key hint always in view: a server's form must never push the prompt and
+// the status bar off the screen.
+func (f *form) render(width, maxHeight int) string {
 	t := f.theme
 	inner := max(width-4, 10)
-	var b []string
-	b = append(b, t.Accent.Render(f.title))
+	head := []string{t.Accent.Render(f.title)}
 	if f.message != "" {
-		b = append(b, wrapPlain(f.message, inner)...)
+		head = append(head, wrapPlain(f.message, inner)...)
 	}
+	var body []string
+	focusFrom, focusTo := 0, 0
 	for i, fl := range f.fields {
 		label := fl.label()
 		if fl.required {
@@ -278,21 +283,50 @@ func (f *form) render(width int) string {
 		}
 		if i == f.focus {
 			label = t.Selected.Render(label)
+			focusFrom = len(body)
 		} else {
 			label = t.Accent.Render(label)
 		}
-		b = append(b, "", label)
+		body = append(body, "", label)
 		if fl.desc != "" {
-			b = append(b, t.Muted.Render(fl.desc))
+			body = append(body, t.Muted.Render(fl.desc))
 		}
 		fl.input.SetWidth(inner - 2)
-		b = append(b, fl.input.View())
+		body = append(body, fl.input.View())
+		if i == f.focus {
+			focusTo = len(body)
+		}
 	}
+	var foot []string
 	if f.err != "" {
-		b = append(b, "", t.Error.Render(f.err))
+		foot = append(foot, "", t.Error.Render(f.err))
 	}
-	b = append(b, "", t.Muted.Render("enter next/submit · tab move · ctrl+s submit · esc decline"))
-	return t.Dialog.Width(width).Render(strings.Join(b, "\n"))
+	foot = append(foot, "", t.Muted.Render("enter next/submit · tab move · ctrl+s submit · esc decline"))
+	frame := t.Dialog.Width(width)
+	if maxHeight > 0 {
+		overhead := lipgloss.Height(frame.Render("x")) - 1
+		room := maxHeight - overhead - len(head) - len(foot) - 2 // two rows for the "more" marks
+		if room > 0 && len(body) > room+2 {
+			start := max(0, min(focusFrom-(room-(focusTo-focusFrom))/2, len(body)-room))
+			if focusTo-focusFrom > room {
+				start = focusFrom
+			}
+			end := min(start+room, len(body))
+			window := []string{moreMark(t, "↑", start)}
+			window = append(window, body[start:end]...)
+			body = append(window, moreMark(t, "↓", len(body)-end))
+		}
+	}
+	lines := append(append(head, body...), foot...)
+	return frame.Render(strings.Join(lines, "\n"))
+}
+
+// moreMark says how many rows of the form are out of view above or below (empty when none).
+func moreMark(t themes.Theme, arrow string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return t.Muted.Render(fmt.Sprintf("%s %d more lines (tab to move)", arrow, n))
 }
 
 // formKey sends a key to the open elicitation form and replies when it is done.

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -104,5 +105,33 @@ func TestInputPrompterReturnsTheValueOrCancelled(t *testing.T) {
 				t.Fatal("the password reached the terminal")
 			}
 		})
+	}
+}
+
+func TestTallFormFitsTheScreenAndFollowsTheFocus(t *testing.T) {
+	var props []string
+	for i := 0; i < 15; i++ {
+		props = append(props, fmt.Sprintf(`"field%02d":{"type":"string","description":"what field %d is for"}`, i, i))
+	}
+	schema := `{"type":"object","properties":{` + strings.Join(props, ",") + `},"required":["field14"]}`
+	m, _ := newTest(t, 90, 24)
+	m.running = true
+	reply := make(chan agent.ElicitationReply, 1)
+	events(m, agent.ElicitationRequest{Server: "big", Message: "Many fields", Schema: []byte(schema), Reply: reply})
+	s := screen(m)
+	if n := strings.Count(s, "\n") + 1; n > 24 {
+		t.Fatalf("the frame is %d rows on a 24-row screen", n)
+	}
+	mustContain(t, s, "Request from big", "field00", "more lines", "ctrl+s submit", "waiting for your answer")
+	for i := 0; i < 14; i++ {
+		press(m, "tab")
+	}
+	s = screen(m)
+	mustContain(t, s, "field14 *", "ctrl+s submit", "waiting for your answer")
+	if strings.Contains(s, "field00") {
+		t.Errorf("the window did not follow the focus to the last field:\n%s", s)
+	}
+	if n := strings.Count(s, "\n") + 1; n > 24 {
+		t.Fatalf("the frame is %d rows on a 24-row screen", n)
 	}
 }

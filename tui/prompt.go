@@ -49,7 +49,7 @@ func (m *inputModel) View() tea.View {
 	if m.done || m.cancel {
 		return tea.NewView("")
 	}
-	return tea.NewView(m.form.render(min(max(m.width, 40), 100)))
+	return tea.NewView(m.form.render(min(max(m.width, 40), 100), 0))
 }
 
 // value is the entered value (password values are not trimmed).

@@ -30,7 +30,9 @@ func (m *Model) chrome() chrome {
 	}
 	c.hint = []string{hint}
 	if f := m.activeForm(); f != nil {
-		c.input = strings.Split(f.render(m.width), "\n")
+		// The form may take the screen but the hint line, the status bar and one row of the
+		// transcript.
+		c.input = strings.Split(f.render(m.width, max(m.height-3, 8)), "\n")
 	} else {
 		for i, cm := range m.completions() {
 			line := fmt.Sprintf(" %-9s %-10s %s", cm.name, cm.args, cm.desc)
