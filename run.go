@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -60,14 +59,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl := cmd.Flags()
 	fl.StringVarP(&f.prompt, "prompt", "p", "", "run one headless turn with this user message (- reads it from stdin)")
 	fl.StringVar(&f.output, "output", "text", "headless output: text or json")
-	fl.StringVar(&f.Model, "model", "", "model id (overrides the agent's)")
-	fl.StringVar(&f.Provider, "provider", "", "inference provider, or auto (overrides the agent's)")
-	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "OpenAI-compatible base URL (overrides the agent's)")
-	fl.StringVar(&f.APIKey, "api-key", "", "API key for the provider or endpoint")
-	fl.StringVar(&f.BillTo, "bill-to", "", "organization billed for Hugging Face routed calls (X-HF-Bill-To)")
-	fl.IntVar(&f.MaxTurns, "max-turns", agent.DefaultMaxTurns, "cap on model requests in one user turn")
-	fl.DurationVar(&f.Timeout, "timeout", 5*time.Minute, "idle timeout of a model request")
-	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
+	addModelFlags(fl, &f.Options)
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
 	fl.StringArrayVar(&f.inputs, "input", nil, "answer an agent input: --input ID=VALUE (repeatable)")

@@ -66,14 +66,7 @@ TINY_AGENTS_SERVE_KEY (or --serve-key) before listening anywhere else.`,
 	fl.StringSliceVar(&f.allowTools, "allow-tools", nil, "run only these tools (comma-separated names as the model sees them); other calls are refused")
 	fl.StringVar(&f.serveKey, "serve-key", "", "bearer token every request must carry (default $"+serveKeyEnv+")")
 	fl.DurationVar(&f.drain, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long requests in flight may finish before they are cancelled")
-	fl.StringVar(&f.Model, "model", "", "model id (overrides the agent's)")
-	fl.StringVar(&f.Provider, "provider", "", "inference provider, or auto (overrides the agent's)")
-	fl.StringVar(&f.EndpointURL, "endpoint-url", "", "OpenAI-compatible base URL (overrides the agent's)")
-	fl.StringVar(&f.APIKey, "api-key", "", "API key for the provider or endpoint (the model's key, not the server's)")
-	fl.StringVar(&f.BillTo, "bill-to", "", "organization billed for Hugging Face routed calls (X-HF-Bill-To)")
-	fl.IntVar(&f.MaxTurns, "max-turns", agent.DefaultMaxTurns, "cap on model requests in one request's run")
-	fl.DurationVar(&f.Timeout, "timeout", 5*time.Minute, "idle timeout of a model request")
-	fl.DurationVar(&f.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
+	addModelFlags(fl, &f.Options)
 	return cmd
 }
 

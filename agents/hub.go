@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/tiny-agents/tiny-agents/inference"
 )
 
 // HubDataset is the Hub dataset that holds the shared tiny-agents, one folder per agent.
@@ -265,36 +267,10 @@ func cachedSnapshot(repo, id string) (string, error) {
 	return "", os.ErrNotExist
 }
 
-// hfToken finds the Hugging Face token as huggingface_hub does: HF_TOKEN,
-// HUGGING_FACE_HUB_TOKEN, then the token file (HF_TOKEN_PATH, else $HF_HOME/token).
-func hfToken(getenv func(string) string) string {
-	for _, k := range []string{"HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"} {
-		if v := strings.TrimSpace(getenv(k)); v != "" {
-			return v
-		}
-	}
-	path := getenv("HF_TOKEN_PATH")
-	if path == "" {
-		path = filepath.Join(hfHome(getenv), "token")
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
-}
+// hfToken and hfHome are inference's: one lookup of the token for the whole program.
+func hfToken(getenv func(string) string) string { return inference.HFToken(getenv) }
 
-func hfHome(getenv func(string) string) string {
-	if h := getenv("HF_HOME"); h != "" {
-		return h
-	}
-	cache := getenv("XDG_CACHE_HOME")
-	if cache == "" {
-		home, _ := os.UserHomeDir()
-		cache = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(cache, "huggingface")
-}
+func hfHome(getenv func(string) string) string { return inference.HFHome(getenv) }
 
 // hubCache is where Hub files are cached: HF_HUB_CACHE, else $HF_HOME/hub.
 func (o Options) hubCache() string {

@@ -61,6 +61,11 @@ func (e env) tokenPath() string {
 	if p := e.get("HF_TOKEN_PATH"); p != "" {
 		return e.expand(p)
 	}
+	return filepath.Join(e.hfHome(), "token")
+}
+
+// hfHome is HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface.
+func (e env) hfHome() string {
 	home := e.get("HF_HOME")
 	if home == "" {
 		cache := e.get("XDG_CACHE_HOME")
@@ -70,8 +75,17 @@ func (e env) tokenPath() string {
 		}
 		home = filepath.Join(cache, "huggingface")
 	}
-	return filepath.Join(e.expand(home), "token")
+	return e.expand(home)
 }
+
+// HFToken is the Hugging Face token found in the environment read by getenv (nil: the
+// process environment), in huggingface_hub's order. Other packages (the Hub download) use it
+// so that there is one lookup.
+func HFToken(getenv func(string) string) string { return newEnv(getenv).hfToken() }
+
+// HFHome is the Hugging Face home folder (token, Hub cache) for the environment read by
+// getenv (nil: the process environment).
+func HFHome(getenv func(string) string) string { return newEnv(getenv).hfHome() }
 
 // expand resolves a leading ~ and $VARS, as huggingface_hub does for its paths.
 func (e env) expand(p string) string {

@@ -78,31 +78,10 @@ func skipEscape(s string, i int) int {
 		return i
 	}
 	switch s[i] {
-	case '[': // CSI: parameters and intermediates, then a final byte 0x40-0x7e.
-		i++
-		for i < len(s) {
-			c := s[i]
-			i++
-			if c >= 0x40 && c <= 0x7e {
-				return i
-			}
-		}
-		return i
-	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC: until BEL or ST (ESC \).
-		i++
-		for i < len(s) {
-			if s[i] == 0x07 {
-				return i + 1
-			}
-			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
-				return i + 2
-			}
-			if r, size := utf8.DecodeRuneInString(s[i:]); r == 0x9c {
-				return i + size
-			}
-			i++
-		}
-		return i
+	case '[': // CSI
+		return skipCSI(s, i+1)
+	case ']', 'P', 'X', '^', '_': // OSC, DCS, SOS, PM, APC
+		return skipToTerminator(s, i+1)
 	}
 	// Two-byte sequences (ESC 7, ESC c...), with intermediates 0x20-0x2f (ESC ( B).
 	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
@@ -117,15 +96,27 @@ func skipEscape(s string, i int) int {
 // skipC1String skips a sequence introduced by an 8-bit C1 control.
 func skipC1String(s string, i int, intro rune) int {
 	if intro == 0x9b { // CSI
-		for i < len(s) {
-			c := s[i]
-			i++
-			if c >= 0x40 && c <= 0x7e {
-				return i
-			}
-		}
-		return i
+		return skipCSI(s, i)
 	}
+	return skipToTerminator(s, i)
+}
+
+// skipCSI skips a control sequence's parameters and intermediates and its final byte
+// (0x40-0x7e).
+func skipCSI(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		i++
+		if c >= 0x40 && c <= 0x7e {
+			return i
+		}
+	}
+	return i
+}
+
+// skipToTerminator skips a string sequence (OSC, DCS...) up to and including its
+// terminator: BEL, ST (ESC \) or the 8-bit ST.
+func skipToTerminator(s string, i int) int {
 	for i < len(s) {
 		if s[i] == 0x07 {
 			return i + 1
