@@ -281,9 +281,6 @@ func (d *decoder) server(n *node, field, name string) (mcp.ServerConfig, string,
 		d.warnAt(n.off, "server %s is disabled in the config: not started", field)
 		return sc, field, false
 	}
-	if ef := n.get("envFile"); ef != nil {
-		d.warnAt(ef.off, "%s.envFile is not read: put the variables in \"env\"", field)
-	}
 	body := n
 	// Early tiny-agents configs (and many Hub agents) nest the transport's settings in
 	// "config": {"type": "stdio", "config": {"command": ...}}.
@@ -311,6 +308,7 @@ func (d *decoder) server(n *node, field, name string) (mcp.ServerConfig, string,
 	sc.Args = d.strList(pick("args"), field+".args")
 	sc.Env = d.strMap(pick("env"), field+".env")
 	sc.Cwd = d.str(pick("cwd"), field+".cwd")
+	sc.EnvFile = d.str(pick("envFile"), field+".envFile")
 	sc.URL = d.str(pick("url"), field+".url")
 	sc.Headers = d.strMap(pick("headers"), field+".headers")
 	sc.AllowedTools = d.strList(pick("allowed_tools"), field+".allowed_tools")

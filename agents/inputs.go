@@ -43,6 +43,7 @@ func eachString(cfg *Config, bases []string, fn func(field string, s *string)) {
 			s.Env[k] = v
 		}
 		fn(base+".cwd", &s.Cwd)
+		fn(base+".envFile", &s.EnvFile)
 		fn(base+".url", &s.URL)
 		for _, k := range sortedKeys(s.Headers) {
 			v := s.Headers[k]

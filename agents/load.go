@@ -203,6 +203,7 @@ func build(ctx context.Context, file string, data []byte, src source, opts Optio
 		return nil, d.errs
 	}
 	d.substitute(&cfg, values, format, opts)
+	d.readEnvFiles(&cfg)
 	if len(d.errs) > 0 {
 		return nil, d.errs
 	}

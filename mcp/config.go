@@ -19,6 +19,9 @@ type ServerConfig struct {
 	Args    []string          `json:"args,omitempty"`
 	Env     map[string]string `json:"env,omitempty"`
 	Cwd     string            `json:"cwd,omitempty"`
+	// EnvFile is a dotenv file whose variables the server also gets (VS Code's envFile);
+	// the agents package reads it into Env when it loads the configuration.
+	EnvFile string            `json:"envFile,omitempty"`
 	URL     string            `json:"url,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	// AllowedTools, when set, limits the server's tools to these names.
