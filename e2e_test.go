@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -245,5 +246,40 @@ func writeJSON(t *testing.T, path string, v any) {
 	}
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHeadlessInterruptEndsWithDoneAndStatus130 sends SIGINT while the model streams: the
+// JSON stream still ends with done (stop interrupted), what was streamed is printed, and the
+// exit status is 130.
+func TestHeadlessInterruptEndsWithDoneAndStatus130(t *testing.T) {
+	model := fakemodel.New(fakemodel.Reply{Text: "partial answer", Hang: true})
+	defer model.Close()
+	dir := writeAgent(t, model.URL, nil)
+	cmd := exec.Command(binPath, "run", dir, "-p", "go", "--output", "json")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	var lines []string
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		// The model streams "partial " then "answer", then hangs: interrupt after both.
+		if strings.Contains(sc.Text(), `"type":"text"`) && strings.Contains(sc.Text(), "answer") {
+			cmd.Process.Signal(os.Interrupt)
+		}
+	}
+	err = cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("exit %v, want 130", err)
+	}
+	last := lines[len(lines)-1]
+	if !strings.Contains(last, `"type":"done"`) || !strings.Contains(last, `"stop":"interrupted"`) || !strings.Contains(last, `"content":"partial answer"`) {
+		t.Errorf("last line %s", last)
 	}
 }
