@@ -207,6 +207,7 @@ func TestBadToolCallsGetErrorResults(t *testing.T) {
 			{ID: "bad-json", Name: "echo", Arguments: `{"message": "unterminated`},
 			{ID: "unknown", Name: "no_such_tool", Arguments: `{}`},
 			{ID: "no-name", Name: "", Arguments: `{}`},
+			{ID: "array", Name: "echo", Arguments: `["hi"]`},
 			{ID: "good", Name: "echo", Arguments: `{"message":"ok"}`},
 		}},
 		fakemodel.Reply{Text: "handled"},
@@ -234,6 +235,7 @@ func TestBadToolCallsGetErrorResults(t *testing.T) {
 		"bad-json": {true, "Invalid JSON"},
 		"unknown":  {true, "no tool named"},
 		"no-name":  {true, "no function name"},
+		"array":    {true, "must be a JSON object, not array"},
 		"good":     {false, "Echo: ok"},
 	}
 	for id, w := range want {
@@ -248,7 +250,7 @@ func TestBadToolCallsGetErrorResults(t *testing.T) {
 		t.Fatalf("%d requests", n)
 	}
 	msgs := model.Requests()[1].Messages
-	if tail := msgs[len(msgs)-4:]; tail[0]["tool_call_id"] != "bad-json" || tail[3]["content"] != "Echo: ok" {
+	if tail := msgs[len(msgs)-5:]; tail[0]["tool_call_id"] != "bad-json" || tail[4]["content"] != "Echo: ok" {
 		t.Errorf("tool messages sent back: %v", tail)
 	}
 }
