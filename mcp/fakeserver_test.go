@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +27,9 @@ func fakeServerConfig(name, mode string) ServerConfig {
 }
 
 func fakeServer(mode string) {
+	if f := os.Getenv("FAKE_MCP_PIDFILE"); f != "" {
+		os.WriteFile(f, []byte(strconv.Itoa(os.Getpid())), 0o644)
+	}
 	switch mode {
 	case "crash-at-start":
 		fmt.Fprintln(os.Stderr, "fatal: cannot read config.toml")

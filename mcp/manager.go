@@ -82,6 +82,9 @@ type Manager struct {
 	renamed     map[string]bool
 	readyPassed bool
 	closed      bool
+	// starting counts servers still connecting: Close waits for them, so that a server
+	// stuck in its handshake is stopped before the program exits, not orphaned.
+	starting sync.WaitGroup
 }
 
 type toolRef struct {
@@ -134,8 +137,10 @@ func (m *Manager) Start(ctx context.Context, cfgs []ServerConfig) {
 	m.mu.Unlock()
 
 	done := make(chan struct{}, len(srvs))
+	m.starting.Add(len(srvs))
 	for _, s := range srvs {
 		go func() {
+			defer m.starting.Done()
 			m.startServer(s)
 			done <- struct{}{}
 		}()
@@ -270,9 +275,21 @@ func (m *Manager) Close() error {
 		wg.Add(1)
 		go func() { defer wg.Done(); c.close() }()
 	}
-	wg.Wait()
+	// A server still in its handshake sees the cancel and stops its process itself; wait
+	// for that (a stdio server is killed within about 1.5 s of its stdin closing).
+	wg.Add(1)
+	go func() { defer wg.Done(); m.starting.Wait() }()
+	wait := make(chan struct{})
+	go func() { wg.Wait(); close(wait) }()
+	select {
+	case <-wait:
+	case <-time.After(closeWait):
+	}
 	return nil
 }
+
+// closeWait bounds how long Close waits for servers to stop.
+const closeWait = 5 * time.Second
 
 // ToolNames is a convenience for listing the model-facing names, in registry order.
 func ToolNames(tools []Tool) []string {
