@@ -183,6 +183,11 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
 	}
 	p = readyFirst{p, &readyOut, &doneOut, headlessRun}
+	if n := len(cfg.Servers); n > 0 && !headlessRun && isTerminal(os.Stderr) {
+		// Start-up can take seconds (npx fetching a server): say what we wait for. The chat
+		// screen, when it opens, covers the line.
+		fmt.Fprintf(os.Stderr, "tiny-agents: starting %d MCP server%s…\n", n, map[bool]string{true: "s"}[n > 1])
+	}
 	a, err := app.Start(ctx, cfg, f.Options)
 	if err != nil {
 		return err
