@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/mark3labs/mcp-go/mcp"
@@ -127,8 +128,35 @@ func mergeDone(a, b context.Context) (context.Context, context.CancelFunc) {
 	return ctx, func() { stop(); cancel() }
 }
 
-// rootsHandler answers roots/list with the configured folders, the working directory by
-// default.
+// rootsFor is the roots handler of one server: the configured folders (Options.Roots) if
+// any; else the folders named on a stdio server's command line, when there are some; else
+// the working directory. Offering the command line's folders keeps the meaning the peers
+// give a config: they offer no roots, and server-filesystem replaces the folders it was
+// started with by any roots a client offers, so `server-filesystem ~/Desktop` run from
+// elsewhere would otherwise serve the working directory instead of the Desktop.
+func rootsFor(cfg ServerConfig, configured []string) *rootsHandler {
+	if len(configured) > 0 {
+		return &rootsHandler{dirs: configured}
+	}
+	var dirs []string
+	if cfg.Transport() == "stdio" {
+		for _, a := range cfg.Args {
+			if strings.HasPrefix(a, "-") {
+				continue
+			}
+			p := a
+			if !filepath.IsAbs(p) && cfg.Cwd != "" {
+				p = filepath.Join(cfg.Cwd, p)
+			}
+			if st, err := os.Stat(p); err == nil && st.IsDir() {
+				dirs = append(dirs, p)
+			}
+		}
+	}
+	return &rootsHandler{dirs: dirs}
+}
+
+// rootsHandler answers roots/list with its folders, the working directory when it has none.
 type rootsHandler struct {
 	once  sync.Once
 	dirs  []string

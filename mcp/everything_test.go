@@ -267,3 +267,27 @@ func TestFilesystemAndMemoryServersOverStdio(t *testing.T) {
 		t.Fatalf("memory file: %q %v", b, err)
 	}
 }
+
+// TestFilesystemServerKeepsItsCommandLineFolders: an agent.json from either peer that starts
+// server-filesystem on a folder must mean that folder here too, wherever tiny-agents runs
+// from. The server replaces its folders with any roots a client offers, so the client offers
+// it the folders of its own command line.
+func TestFilesystemServerKeepsItsCommandLineFolders(t *testing.T) {
+	docs := t.TempDir()
+	if err := os.WriteFile(filepath.Join(docs, "plan.txt"), []byte("the plan"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := startManager(t, Options{}, ServerConfig{Name: "fs", Command: testservers.Node(t),
+		Args: []string{testservers.Script(t, "@modelcontextprotocol/server-filesystem/dist/index.js"), docs}})
+	if wd, _ := os.Getwd(); strings.HasPrefix(docs, wd) {
+		t.Fatalf("the test needs a folder outside the working directory")
+	}
+	r, err := m.Call(context.Background(), "read_text_file", map[string]any{"path": filepath.Join(docs, "plan.txt")}, nil)
+	if err != nil || r.IsError || !strings.Contains(r.Text, "the plan") {
+		t.Fatalf("read_text_file in the configured folder: %+v %v", r, err)
+	}
+	r, err = m.Call(context.Background(), "list_allowed_directories", map[string]any{}, nil)
+	if err != nil || !strings.Contains(r.Text, docs) {
+		t.Fatalf("allowed directories: %+v %v", r, err)
+	}
+}

@@ -33,8 +33,8 @@ type Options struct {
 	// Elicit answers elicitation requests of calls whose context has none (WithElicitation).
 	// Nil means DefaultElicit.
 	Elicit ElicitFunc
-	// Roots are the folders offered to servers that ask (roots/list). Nil means the working
-	// directory.
+	// Roots are the folders offered to servers that ask (roots/list). Nil means, for each
+	// server, the folders on its command line if it has some, else the working directory.
 	Roots []string
 }
 
@@ -71,7 +71,6 @@ type ServerStatus struct {
 // Manager owns the MCP servers of one agent. It is safe for concurrent use.
 type Manager struct {
 	opts   Options
-	roots  *rootsHandler
 	base   context.Context
 	cancel context.CancelFunc
 
@@ -113,7 +112,7 @@ func NewManager(opts Options) *Manager {
 		opts.Elicit = DefaultElicit
 	}
 	base, cancel := context.WithCancel(context.Background())
-	return &Manager{opts: opts, roots: &rootsHandler{dirs: opts.Roots}, base: base, cancel: cancel,
+	return &Manager{opts: opts, base: base, cancel: cancel,
 		byName: map[string]toolRef{}, renamed: map[string]bool{}}
 }
 

@@ -98,7 +98,7 @@ func (m *Manager) connectAs(s *server, kind string) (*conn, []mcp.Tool, error) {
 	c := &conn{transport: kind}
 	opts := []mcpclient.ClientOption{
 		mcpclient.WithElicitationHandler(elicitHandler{s: s, def: m.opts.Elicit}),
-		mcpclient.WithRootsHandler(m.roots),
+		mcpclient.WithRootsHandler(rootsFor(s.cfg, m.opts.Roots)),
 		mcpclient.WithProtocolVersion(ProtocolVersion),
 	}
 	var tr transport.Interface
