@@ -148,9 +148,8 @@ func (m *Model) cmdClear(string) tea.Cmd {
 }
 
 func (m *Model) cmdModel(arg string) tea.Cmd {
-	r := m.opts.Ready
 	if arg == "" {
-		m.note(noteInfo, fmt.Sprintf("Model %s via %s (%s). /model ID switches for the next turns.", m.model, r.Provider, r.Endpoint))
+		m.note(noteInfo, fmt.Sprintf("Model %s via %s. /model ID switches for the next turns.", m.model, m.backend()))
 		return nil
 	}
 	if m.running {
@@ -227,7 +226,7 @@ func (m *Model) cmdExport(arg string) tea.Cmd {
 func (m *Model) Markdown() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %s\n\n", m.opts.AgentName)
-	fmt.Fprintf(&b, "Model %s via %s, exported %s.\n\n", m.model, m.opts.Ready.Provider, m.now.Format(time.RFC3339))
+	fmt.Fprintf(&b, "Model %s via %s, exported %s.\n\n", m.model, m.backend(), m.now.Format(time.RFC3339))
 	for _, it := range m.tr.items {
 		if s := it.markdown(); s != "" {
 			b.WriteString(s)
@@ -245,4 +244,14 @@ func commandNames() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// backend says where the model runs: the provider, or the endpoint's URL.
+func (m *Model) backend() string {
+	if r := m.opts.Ready; r.Provider != "" {
+		return r.Provider
+	} else if r.Endpoint != "" {
+		return r.Endpoint
+	}
+	return "an unknown backend"
 }
