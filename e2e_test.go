@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tiny-agents/tiny-agents/internal/fakemodel"
 	"github.com/tiny-agents/tiny-agents/internal/testservers"
@@ -281,5 +282,47 @@ func TestHeadlessInterruptEndsWithDoneAndStatus130(t *testing.T) {
 	last := lines[len(lines)-1]
 	if !strings.Contains(last, `"type":"done"`) || !strings.Contains(last, `"stop":"interrupted"`) || !strings.Contains(last, `"content":"partial answer"`) {
 		t.Errorf("last line %s", last)
+	}
+}
+
+// TestSlowServerDoesNotHoldUpTheTurnNorOutliveTheRun: a server that never answers
+// initialize is reported as starting after --ready-wait, the turn runs with the other
+// servers, and the stuck server's process is stopped when the run ends.
+func TestSlowServerDoesNotHoldUpTheTurnNorOutliveTheRun(t *testing.T) {
+	model := fakemodel.New(fakemodel.Reply{Text: "answered without it"})
+	defer model.Close()
+	marker := "tiny-agents-stuck-" + filepath.Base(t.TempDir())
+	dir := writeAgent(t, model.URL, nil)
+	node, args := testservers.Everything(t)
+	writeJSON(t, filepath.Join(dir, "agent.json"), map[string]any{"model": "m", "endpointUrl": model.URL,
+		"servers": []any{
+			map[string]any{"command": node, "args": args},
+			// A node process that reads stdin and never answers; the marker finds it in ps.
+			map[string]any{"name": "stuck", "command": node, "args": []string{"-e", "process.stdin.resume()", marker}},
+		}})
+	start := time.Now()
+	r := runBin(t, nil, "run", dir, "-p", "hi", "--output", "json", "--ready-wait", "1s")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if d := time.Since(start); d > 8*time.Second {
+		t.Errorf("the run took %s", d)
+	}
+	evs := jsonEvents(t, r.stdout)
+	var stuck map[string]any
+	for _, s := range evs[0]["servers"].([]any) {
+		if s.(map[string]any)["name"] == "stuck" {
+			stuck = s.(map[string]any)
+		}
+	}
+	if stuck == nil || stuck["state"] != "starting" {
+		t.Errorf("ready servers: %v", evs[0]["servers"])
+	}
+	if last := evs[len(evs)-1]; last["type"] != "done" || last["content"] != "answered without it" {
+		t.Errorf("last event %v", last)
+	}
+	out, _ := exec.Command("ps", "-eo", "args").Output()
+	if strings.Contains(string(out), marker) {
+		t.Errorf("the stuck server outlived the run:\n%s", out)
 	}
 }

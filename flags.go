@@ -9,9 +9,9 @@ import (
 	"github.com/tiny-agents/tiny-agents/internal/app"
 )
 
-// addModelFlags declares the flags run and serve share: which model, where, with which key,
-// and the limits of a turn.
-func addModelFlags(fl *pflag.FlagSet, o *app.Options) {
+// addAgentFlags declares the flags run and serve share: which model, where, with which key,
+// the limits of a turn, and how long start-up waits for the MCP servers.
+func addAgentFlags(fl *pflag.FlagSet, o *app.Options) {
 	fl.StringVar(&o.Model, "model", "", "model id (overrides the agent's)")
 	fl.StringVar(&o.Provider, "provider", "", "inference provider, or auto (overrides the agent's)")
 	fl.StringVar(&o.EndpointURL, "endpoint-url", "", "OpenAI-compatible base URL (overrides the agent's)")
@@ -20,4 +20,5 @@ func addModelFlags(fl *pflag.FlagSet, o *app.Options) {
 	fl.IntVar(&o.MaxTurns, "max-turns", agent.DefaultMaxTurns, "cap on model requests in one user turn, tool rounds included")
 	fl.DurationVar(&o.Timeout, "timeout", 5*time.Minute, "idle timeout of a model request")
 	fl.DurationVar(&o.ToolTimeout, "tool-timeout", 2*time.Minute, "timeout of one MCP tool call")
+	fl.DurationVar(&o.ReadyWait, "ready-wait", 10*time.Second, "how long start-up waits for slow MCP servers (they join later, with a notice)")
 }

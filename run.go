@@ -59,7 +59,7 @@ With -p PROMPT, one headless turn runs to the end and the answer is printed
 	fl := cmd.Flags()
 	fl.StringVarP(&f.prompt, "prompt", "p", "", "run one headless turn with this user message (- reads it from stdin)")
 	fl.StringVar(&f.output, "output", "text", "headless output: text or json")
-	addModelFlags(fl, &f.Options)
+	addAgentFlags(fl, &f.Options)
 	fl.BoolVar(&f.yolo, "yolo", false, "run every tool without asking")
 	fl.StringVar(&f.approve, "approve", "", "headless tool approval: always (default) or never")
 	fl.StringArrayVar(&f.inputs, "input", nil, "answer an agent input: --input ID=VALUE (repeatable)")

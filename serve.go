@@ -66,7 +66,7 @@ TINY_AGENTS_SERVE_KEY (or --serve-key) before listening anywhere else.`,
 	fl.StringSliceVar(&f.allowTools, "allow-tools", nil, "run only these tools (comma-separated names as the model sees them); other calls are refused")
 	fl.StringVar(&f.serveKey, "serve-key", "", "bearer token every request must carry (default $"+serveKeyEnv+")")
 	fl.DurationVar(&f.drain, "shutdown-timeout", 30*time.Second, "on SIGINT/SIGTERM, how long requests in flight may finish before they are cancelled")
-	addModelFlags(fl, &f.Options)
+	addAgentFlags(fl, &f.Options)
 	return cmd
 }
 
