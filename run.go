@@ -138,13 +138,20 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		f.Debug.Printf("config error: %v", err)
 		return err
 	}
+	// The chat screen would cover lines printed now: it shows them itself (below).
+	var configNotices []agent.Notice
 	for _, w := range cfg.Warnings {
 		f.Debug.Printf("warning: %s", w)
-		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
+		configNotices = append(configNotices, agent.Notice{Text: "warning: " + w})
 	}
 	for _, n := range cfg.Notices {
 		f.Debug.Printf("notice: %s", n)
-		fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(n)))
+		configNotices = append(configNotices, agent.Notice{Text: n})
+	}
+	if !interactive {
+		for _, n := range configNotices {
+			fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(n.Text)))
+		}
 	}
 	var p headless.Printer
 	switch {
@@ -160,7 +167,12 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	// first, so they are only logged. On the chat screen both go into the screen: a line on
 	// stderr would tear it.
 	var readyOut, doneOut atomic.Bool
-	notices := make(chan agent.Notice, 64)
+	notices := make(chan agent.Notice, 64+len(configNotices))
+	if interactive {
+		for _, n := range configNotices {
+			notices <- n
+		}
+	}
 	notify := func(n agent.Notice) {
 		f.Debug.Printf("notice: server %s: %s", n.Server, n.Text)
 		switch {
