@@ -90,7 +90,11 @@ func readLines(in io.Reader) <-chan string {
 // askLine asks for a tool approval on a line: y (once), a (this tool for the session),
 // anything else denies; EOF denies.
 func askLine(req agent.ApprovalRequest, lines <-chan string, out io.Writer) agent.Decision {
-	fmt.Fprintf(out, "Allow %s %s? [y]es once, [a]lways this session, [n]o: ", safetext.Strip(req.Name), oneLineArgs(req.Arguments))
+	if req.Question != "" {
+		fmt.Fprintf(out, "%s %s [y]es once, [a]lways this session, [n]o: ", safetext.Strip(req.Question), oneLineArgs(req.Arguments))
+	} else {
+		fmt.Fprintf(out, "Allow %s %s? [y]es once, [a]lways this session, [n]o: ", safetext.Strip(req.Name), oneLineArgs(req.Arguments))
+	}
 	l, ok := <-lines
 	if !ok {
 		fmt.Fprintln(out)

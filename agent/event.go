@@ -87,7 +87,10 @@ type ApprovalRequest struct {
 	Name      string
 	Server    string
 	Arguments string
-	Reply     chan<- Decision
+	// Question is what the front end asks, when it is not whether to run a tool (a server
+	// asking to use the model); "" for a tool call.
+	Question string
+	Reply    chan<- Decision
 }
 
 // Usage is the token use of one model request.

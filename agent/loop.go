@@ -276,6 +276,7 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 	progress := func(p mcp.Progress) {
 		emit(ToolProgress{ID: call.ID, Progress: p.Progress, Total: p.Total, Message: p.Message})
 	}
+	ctx = mcp.WithSampling(ctx, a.sampleVia(call, emit))
 	if a.Elicit {
 		ctx = mcp.WithElicitation(ctx, elicitVia(emit))
 	}
@@ -297,6 +298,11 @@ func (a *Agent) callTool(ctx context.Context, call inference.ToolCall, server st
 
 // approved asks the front end, unless the tool was allowed for the session.
 func (a *Agent) approved(ctx context.Context, call inference.ToolCall, server string, emit func(Event)) bool {
+	return a.approvedAs(ctx, call, server, "", emit)
+}
+
+// approvedAs is approved with the question the front end asks ("" for a tool call).
+func (a *Agent) approvedAs(ctx context.Context, call inference.ToolCall, server, question string, emit func(Event)) bool {
 	if a.Deny {
 		return false
 	}
@@ -311,7 +317,7 @@ func (a *Agent) approved(ctx context.Context, call inference.ToolCall, server st
 		return true
 	}
 	reply := make(chan Decision, 1)
-	emit(ApprovalRequest{ID: call.ID, Name: name, Server: server, Arguments: call.Function.Arguments, Reply: reply})
+	emit(ApprovalRequest{ID: call.ID, Name: name, Server: server, Arguments: call.Function.Arguments, Question: question, Reply: reply})
 	select {
 	case d := <-reply:
 		if d == AllowSession {

@@ -51,7 +51,7 @@ func (m *Manager) Call(ctx context.Context, name string, args map[string]any, pr
 	ctx, cancel := context.WithTimeout(ctx, m.opts.ToolTimeout)
 	defer cancel()
 
-	token := s.register(ctx, progress, elicitFrom(parent))
+	token := s.register(ctx, progress, elicitFrom(parent), sampleFrom(parent))
 	defer s.unregister(token)
 	req := mcp.CallToolRequest{}
 	req.Params.Name = ref.original
@@ -118,12 +118,12 @@ func (m *Manager) liveConn(s *server) (*conn, error) {
 	return nc, nil
 }
 
-func (s *server) register(ctx context.Context, progress func(Progress), elicit ElicitFunc) string {
+func (s *server) register(ctx context.Context, progress func(Progress), elicit ElicitFunc, sample SampleFunc) string {
 	s.callsMu.Lock()
 	defer s.callsMu.Unlock()
 	s.seq++
 	token := "tiny-agents-" + strconv.FormatUint(s.seq, 10)
-	s.calls[token] = &activeCall{ctx: ctx, seq: s.seq, progress: progress, elicit: elicit}
+	s.calls[token] = &activeCall{ctx: ctx, seq: s.seq, progress: progress, elicit: elicit, sample: sample}
 	return token
 }
 

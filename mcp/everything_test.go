@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,5 +290,27 @@ func TestFilesystemServerKeepsItsCommandLineFolders(t *testing.T) {
 	r, err = m.Call(context.Background(), "list_allowed_directories", map[string]any{}, nil)
 	if err != nil || !strings.Contains(r.Text, docs) {
 		t.Fatalf("allowed directories: %+v %v", r, err)
+	}
+}
+
+func TestSamplingRequestsGoToTheCallsSampler(t *testing.T) {
+	m := startManager(t, Options{Sampling: true}, everything(t, "stdio"))
+	waitTool(t, m, "trigger-sampling-request")
+	var got SamplingRequest
+	ctx := WithSampling(context.Background(), func(_ context.Context, req SamplingRequest) (SamplingResult, error) {
+		got = req
+		return SamplingResult{Text: "a haiku about tests", Model: "fake-model", StopReason: "endTurn"}, nil
+	})
+	r, err := m.Call(ctx, "trigger-sampling-request", map[string]any{"prompt": "write a haiku", "maxTokens": 50}, nil)
+	if err != nil || r.IsError || !strings.Contains(r.Text, "a haiku about tests") {
+		t.Fatalf("result %+v %v", r, err)
+	}
+	if got.Server != "everything" || len(got.Messages) == 0 || !strings.Contains(got.Messages[0].Text, "write a haiku") || got.MaxTokens != 50 {
+		t.Errorf("sampling request %+v", got)
+	}
+	// A call without a sampler: the server is told no, and the call still ends.
+	r, err = m.Call(context.Background(), "trigger-sampling-request", map[string]any{"prompt": "x"}, nil)
+	if err != nil || !strings.Contains(r.Text+fmt.Sprint(err), "no model to sample with") {
+		t.Fatalf("without a sampler: %+v %v", r, err)
 	}
 }

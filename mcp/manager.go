@@ -36,6 +36,10 @@ type Options struct {
 	// Roots are the folders offered to servers that ask (roots/list). Nil means, for each
 	// server, the folders on its command line if it has some, else the working directory.
 	Roots []string
+	// Sampling offers servers the client's model (sampling/createMessage) on stdio and
+	// streamable HTTP. Requests go to the sampler of the tool call they come during
+	// (WithSampling); without one they are refused.
+	Sampling bool
 }
 
 // Notice is something about a server the user should know that is not the result of a call.

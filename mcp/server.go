@@ -50,6 +50,7 @@ type activeCall struct {
 	seq      uint64
 	progress func(Progress)
 	elicit   ElicitFunc
+	sample   SampleFunc
 }
 
 // conn is a live connection to a server.
@@ -101,6 +102,9 @@ func (m *Manager) connectAs(s *server, kind string) (*conn, []mcp.Tool, error) {
 		mcpclient.WithRootsHandler(rootsFor(s.cfg, m.opts.Roots)),
 		mcpclient.WithProtocolVersion(ProtocolVersion),
 	}
+	if m.opts.Sampling {
+		opts = append(opts, mcpclient.WithSamplingHandler(samplingHandler{s: s}))
+	}
 	var tr transport.Interface
 	switch kind {
 	case "stdio":
@@ -109,7 +113,7 @@ func (m *Manager) connectAs(s *server, kind string) (*conn, []mcp.Tool, error) {
 			return nil, nil, err
 		}
 		c.proc = p
-		tr = newWire(p.transport(), true)
+		tr = newWire(p.transport(), true, m.opts.Sampling)
 	case "sse":
 		t, err := transport.NewSSE(s.cfg.URL, transport.WithHeaders(s.cfg.Headers), transport.WithSSELogger(s.logger()),
 			// mcp-go's own 60s cap would cut calls short of --tool-timeout; the call's context rules.
@@ -118,14 +122,14 @@ func (m *Manager) connectAs(s *server, kind string) (*conn, []mcp.Tool, error) {
 			return nil, nil, fmt.Errorf("bad url %q: %w", s.cfg.URL, err)
 		}
 		// mcp-go's legacy SSE transport cannot answer server requests, so we declare nothing.
-		tr = newWire(t, false)
+		tr = newWire(t, false, false)
 	case "http":
 		t, err := transport.NewStreamableHTTP(s.cfg.URL, transport.WithHTTPHeaders(s.cfg.Headers),
 			transport.WithContinuousListening(), transport.WithHTTPLogger(s.logger()))
 		if err != nil {
 			return nil, nil, fmt.Errorf("bad url %q: %w", s.cfg.URL, err)
 		}
-		tr = newWire(t, true)
+		tr = newWire(t, true, m.opts.Sampling)
 	case "inprocess":
 		if s.cfg.InProcess == nil {
 			return nil, nil, errors.New("in-process server has no implementation")

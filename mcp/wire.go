@@ -15,7 +15,7 @@ import (
 //     `elicitation:{form:{applyDefaults:true}}`;
 //   - send notifications/cancelled for an abandoned request on every transport (mcp-go sends
 //     it over stdio only; over HTTP it relies on a 2026 revision we do not speak);
-//   - decline sampling/createMessage with a clear error.
+//   - decline sampling/createMessage with a clear error when sampling is not offered.
 //
 // It claims to be an HTTPConnection (SetProtocolVersion) so that mcp-go leaves cancellation
 // to it instead of sending a second notification over stdio.
@@ -23,16 +23,21 @@ type wire struct {
 	inner transport.Interface
 	// caps is the capabilities object sent in initialize.
 	caps map[string]any
+	// sampling is set when the sampling capability is declared.
+	sampling bool
 }
 
-func newWire(inner transport.Interface, bidirectional bool) *wire {
+func newWire(inner transport.Interface, bidirectional, sampling bool) *wire {
 	caps := map[string]any{}
 	if bidirectional {
 		// roots never change during a run, so no listChanged.
 		caps["roots"] = map[string]any{}
 		caps["elicitation"] = map[string]any{"form": map[string]any{"applyDefaults": true}}
+		if sampling {
+			caps["sampling"] = map[string]any{}
+		}
 	}
-	return &wire{inner: inner, caps: caps}
+	return &wire{inner: inner, caps: caps, sampling: bidirectional && sampling}
 }
 
 func (w *wire) Start(ctx context.Context) error { return w.inner.Start(ctx) }
@@ -96,7 +101,7 @@ func (w *wire) SetRequestHandler(h transport.RequestHandler) {
 		return
 	}
 	bi.SetRequestHandler(func(ctx context.Context, req transport.JSONRPCRequest) (*transport.JSONRPCResponse, error) {
-		if req.Method == string(mcp.MethodSamplingCreateMessage) {
+		if req.Method == string(mcp.MethodSamplingCreateMessage) && !w.sampling {
 			return transport.NewJSONRPCErrorResponse(req.ID, mcp.METHOD_NOT_FOUND,
 				"tiny-agents does not offer sampling (sampling/createMessage): it did not declare the sampling capability", nil), nil
 		}

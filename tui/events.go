@@ -72,6 +72,7 @@ func (m *Model) apply(ev agent.Event) {
 			t.server = safetext.Strip(e.Server)
 		}
 		t.state = toolApproval
+		t.question = safetext.Strip(e.Question)
 		t.version++
 		m.approvals = append(m.approvals, pendingApproval{req: e, panel: t})
 		m.tr.toBottom()

@@ -36,15 +36,17 @@ type toolItem struct {
 	state            toolState
 	started, ended   time.Time
 	progress         string
-	result           string
-	isError          bool
-	parts            []mcp.Part
-	expanded         bool
-	offset           int // first result line shown when an expanded result scrolls
-	wrapped          []string
-	wrappedW         int
-	version          int
-	cache            lineCache
+	// question is what the approval asks, when it is not "Run this tool?".
+	question string
+	result   string
+	isError  bool
+	parts    []mcp.Part
+	expanded bool
+	offset   int // first result line shown when an expanded result scrolls
+	wrapped  []string
+	wrappedW int
+	version  int
+	cache    lineCache
 	// cacheTick is the second of elapsed time the cache shows, for running panels.
 	cacheTick int64
 }
@@ -103,7 +105,11 @@ func (t *toolItem) lines(c *renderCtx, width int) []string {
 		body = append(body, th.Accent.Render("↻ "+t.progress))
 	}
 	if t.state == toolApproval {
-		body = append(body, th.Approval.Render("Run this tool?")+"  "+
+		q := "Run this tool?"
+		if t.question != "" {
+			q = t.question
+		}
+		body = append(body, th.Approval.Render(q)+"  "+
 			th.Accent.Render("[y]")+" allow once  "+th.Accent.Render("[a]")+" allow "+t.name+" for the session  "+
 			th.Accent.Render("[n]")+" deny")
 	}

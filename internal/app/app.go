@@ -102,7 +102,9 @@ func Start(ctx context.Context, cfg *agents.Agent, opts Options) (*App, error) {
 		}
 	}
 	servers := mcp.NewManager(mcp.Options{ClientName: "tiny-agents", ClientVersion: opts.Version,
-		ToolTimeout: opts.ToolTimeout, ReadyWait: opts.ReadyWait, OnNotice: onNotice})
+		ToolTimeout: opts.ToolTimeout, ReadyWait: opts.ReadyWait, OnNotice: onNotice,
+		// The agent answers servers' sampling requests with its model, after approval.
+		Sampling: true})
 	opts.Debug.Printf("start: agent %s (%s), model %s, provider %q, endpoint %q, prompt %s, %d servers",
 		cfg.Name, cfg.Path, cfg.Model, cfg.Provider, cfg.EndpointURL, cfg.PromptSource, len(cfg.Servers))
 	for _, s := range cfg.Servers {
