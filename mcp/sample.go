@@ -125,16 +125,8 @@ func samplingMessage(m mcp.SamplingMessage) SamplingMessage {
 // currentSample returns the sampler of the latest call running on the server, and its
 // context.
 func (s *server) currentSample() (SampleFunc, context.Context) {
-	s.callsMu.Lock()
-	defer s.callsMu.Unlock()
-	var last *activeCall
-	for _, c := range s.calls {
-		if c.sample != nil && (last == nil || c.seq > last.seq) {
-			last = c
-		}
-	}
-	if last != nil {
-		return last.sample, last.ctx
+	if c := s.latestCall(func(c *activeCall) bool { return c.sample != nil }); c != nil {
+		return c.sample, c.ctx
 	}
 	return nil, nil
 }

@@ -226,19 +226,25 @@ func (s *server) withStderr(err error) error {
 	return err
 }
 
-// currentElicit returns the elicitation handler of the latest call running on the server,
-// and its context; with no call running, the manager's default.
-func (s *server) currentElicit() (ElicitFunc, context.Context) {
+// latestCall is the latest call running on the server that has what the request needs (a
+// server request carries no call id, so it goes to the newest call able to answer it).
+func (s *server) latestCall(able func(*activeCall) bool) *activeCall {
 	s.callsMu.Lock()
 	defer s.callsMu.Unlock()
 	var last *activeCall
 	for _, c := range s.calls {
-		if c.elicit != nil && (last == nil || c.seq > last.seq) {
+		if able(c) && (last == nil || c.seq > last.seq) {
 			last = c
 		}
 	}
-	if last != nil {
-		return last.elicit, last.ctx
+	return last
+}
+
+// currentElicit returns the elicitation handler of the latest call running on the server,
+// and its context; nil when no call has one.
+func (s *server) currentElicit() (ElicitFunc, context.Context) {
+	if c := s.latestCall(func(c *activeCall) bool { return c.elicit != nil }); c != nil {
+		return c.elicit, c.ctx
 	}
 	return nil, nil
 }
