@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync/atomic"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -18,8 +17,6 @@ import (
 	"github.com/tiny-agents/tiny-agents/internal/app"
 	"github.com/tiny-agents/tiny-agents/internal/debuglog"
 	"github.com/tiny-agents/tiny-agents/internal/headless"
-	"github.com/tiny-agents/tiny-agents/internal/redact"
-	"github.com/tiny-agents/tiny-agents/internal/safetext"
 	"github.com/tiny-agents/tiny-agents/themes"
 	"github.com/tiny-agents/tiny-agents/tui"
 )
@@ -138,21 +135,6 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 		f.Debug.Printf("config error: %v", err)
 		return err
 	}
-	// The chat screen would cover lines printed now: it shows them itself (below).
-	var configNotices []agent.Notice
-	for _, w := range cfg.Warnings {
-		f.Debug.Printf("warning: %s", w)
-		configNotices = append(configNotices, agent.Notice{Text: "warning: " + w})
-	}
-	for _, n := range cfg.Notices {
-		f.Debug.Printf("notice: %s", n)
-		configNotices = append(configNotices, agent.Notice{Text: n})
-	}
-	if !interactive {
-		for _, n := range configNotices {
-			fmt.Fprintln(os.Stderr, "tiny-agents:", safetext.Strip(redact.String(n.Text)))
-		}
-	}
 	var p headless.Printer
 	switch {
 	case headlessRun && f.output == "json":
@@ -162,39 +144,15 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	default:
 		p = headless.NewText(os.Stdout, os.Stdout)
 	}
-	// Servers report late joins and restarts, and the model client warnings, from background
-	// goroutines. Notices before ready are already in ready's server list, and ready must come
-	// first, so they are only logged. On the chat screen both go into the screen: a line on
-	// stderr would tear it.
-	var readyOut, doneOut atomic.Bool
-	notices := make(chan agent.Notice, 64+len(configNotices))
-	if interactive {
-		for _, n := range configNotices {
-			notices <- n
-		}
+	out := newNotices(f.Debug, interactive, headlessRun, p, len(cfg.Warnings)+len(cfg.Notices))
+	for _, w := range cfg.Warnings {
+		out.say("warning: " + w)
 	}
-	notify := func(n agent.Notice) {
-		f.Debug.Printf("notice: server %s: %s", n.Server, n.Text)
-		switch {
-		case interactive:
-			select {
-			case notices <- n:
-			default: // the screen is not reading yet, or is flooded: the debug log has it
-			}
-		case readyOut.Load() && !doneOut.Load():
-			p.Print(n)
-		}
+	for _, n := range cfg.Notices {
+		out.say(n)
 	}
-	f.OnNotice = notify
-	f.Warn = func(w string) {
-		if interactive {
-			notify(agent.Notice{Text: "warning: " + w})
-			return
-		}
-		f.Debug.Printf("warning: %s", w)
-		fmt.Fprintln(os.Stderr, "tiny-agents: warning:", safetext.Strip(redact.String(w)))
-	}
-	p = readyFirst{p, &readyOut, &doneOut, headlessRun}
+	f.OnNotice = out.server
+	f.Warn = func(w string) { out.say("warning: " + w) }
 	if n := len(cfg.Servers); n > 0 && !headlessRun && isTerminal(os.Stderr) {
 		// Start-up can take seconds (npx fetching a server): say what we wait for. The chat
 		// screen, when it opens, covers the line.
@@ -208,34 +166,14 @@ func runAgent(cmd *cobra.Command, f *runFlags) error {
 	a.Agent.Deny = f.approve == "never"
 	switch {
 	case headlessRun:
-		return runHeadless(ctx, a, f, p)
+		return runHeadless(ctx, a, f, out)
 	case interactive:
-		return runTUI(ctx, a, f, theme, notices)
+		return runTUI(ctx, a, f, theme, out.screen)
 	}
 	// Ask before each tool call when a person is at the keyboard (stdin is a terminal and
 	// only stdout is redirected); piped input has nobody to ask, as in headless runs.
 	a.Agent.Ask = !f.yolo && f.approve == "" && isTerminal(os.Stdin)
-	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, interrupts, debugEvents(f.Debug, p.Print))
-}
-
-// readyFirst marks when the ready and done events have been printed: notices from outside
-// the turn go between them, so that ready stays first and, in a headless run, done last.
-type readyFirst struct {
-	headless.Printer
-	ready, done *atomic.Bool
-	// oneTurn is set for a headless run, where nothing may follow done. A chat has a done
-	// per turn and goes on.
-	oneTurn bool
-}
-
-func (r readyFirst) Print(ev agent.Event) {
-	r.Printer.Print(ev)
-	switch ev.(type) {
-	case agent.Ready:
-		r.ready.Store(true)
-	case agent.Done:
-		r.done.Store(r.oneTurn)
-	}
+	return runLineChat(ctx, a, os.Stdin, os.Stdout, os.Stderr, interrupts, debugEvents(f.Debug, out.Print))
 }
 
 func runHeadless(ctx context.Context, a *app.App, f *runFlags, p headless.Printer) error {
