@@ -57,9 +57,6 @@ var providers = map[string]provider{
 // noChatProviders serve other tasks only; naming one for chat gets a specific message.
 var noChatProviders = map[string]bool{"fal-ai": true, "replicate": true, "wavespeed": true, "black-forest-labs": true}
 
-// routingPolicies are the auto-router's `model:policy` suffixes.
-var routingPolicies = map[string]bool{"fastest": true, "cheapest": true, "preferred": true}
-
 // autoRoute is the path of the router's OpenAI-compatible endpoint (no provider segment).
 const autoRoute = "/v1/chat/completions"
 
